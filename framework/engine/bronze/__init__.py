@@ -1,0 +1,1 @@
+"""Bronze: land Synthea CSV deliveries into append-only Delta tables, exactly once."""

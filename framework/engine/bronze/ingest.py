@@ -1,0 +1,222 @@
+"""`medallion run bronze`: ingest each source's new landing files into its bronze table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
+from urllib.parse import unquote
+
+from pyspark.sql import DataFrame
+
+from framework.engine.bronze.ingest_log import DUPLICATE, INGESTED, PENDING, IngestLog, LogEntry
+from framework.engine.bronze.landing import FileScan, scan_file, survey
+from framework.engine.bronze.reader import group_files, read_group
+from framework.engine.lakehouse import Lakehouse
+from framework.engine.report import Report
+from framework.engine.runs import run_timestamp
+from framework.specs.bronze import METADATA_COLUMNS, BronzeSpec
+from framework.specs.errors import did_you_mean
+
+
+@dataclass
+class SourceResult:
+    source: str
+    files: int = 0
+    rows: int = 0
+    rescued_rows: int = 0
+    duplicates: int = 0
+
+
+@dataclass
+class BronzeResult:
+    run_id: str
+    sources: dict[str, SourceResult] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return sum(s.rows for s in self.sources.values())
+
+
+def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, report: Report,
+           only: list[str] | None = None) -> BronzeResult:
+    """Ingest new files of the given sources (all by default) under one run id."""
+    selected = {s: specs[s] for s in (only or sorted(specs))}
+    landing = survey(lakehouse.env.landing_path, set(specs))
+    _report_strays(landing.unknown_folders, landing.stray_files, set(specs), report)
+    lakehouse.ensure_schema()
+    log = IngestLog(lakehouse)
+    log.ensure()
+    entries = _settle_pending(lakehouse, log, specs, report)
+    ingested = {(e.source, e.content_sha256): e for e in entries if e.status == INGESTED}
+    result = BronzeResult(run_id)
+    plans: dict[str, list[FileScan]] = {}
+    pending: list[LogEntry] = []
+    duplicates: list[LogEntry] = []
+    for source, spec in selected.items():
+        result.sources[source] = outcome = SourceResult(source)
+        for path in landing.files.get(source, []):
+            scan = scan_file(path)
+            entry = _entry(source, scan, run_id)
+            earlier = ingested.get((source, scan.sha256))
+            if earlier is not None and earlier.file_path == str(path) and not earlier.archived_path:
+                report.info(str(path), f"ingested by run {earlier.ingest_run_id}, not archived yet: skipped",
+                            "nothing to do; archive moves it")
+                continue
+            if earlier is not None:
+                entry.status, entry.duplicate_of = DUPLICATE, earlier.file_path
+                duplicates.append(entry)
+                outcome.duplicates += 1
+                report.info(str(path), f"same content as {earlier.file_path} (run {earlier.ingest_run_id}): skipped",
+                            "nothing to do; it is archived with this run")
+                continue
+            ingested[(source, scan.sha256)] = entry
+            pending.append(entry)
+            plans.setdefault(source, []).append(scan)
+            _report_scan(scan, spec, report)
+    log.append(pending + duplicates)
+    existing = lakehouse.tables()
+    for spec in selected.values():
+        if spec.table not in existing:
+            lakehouse.create_table(spec.table, bronze_columns(spec), spec.description)
+    done: list[LogEntry] = []
+    for index, (source, scans) in enumerate(sorted(plans.items()), start=1):
+        report.progress(f"bronze [{index}/{len(plans)}] {source}: {len(scans)} file(s), "
+                        f"{sum(s.data_rows for s in scans):,} rows")
+        counts = _append(lakehouse, specs[source], scans, run_id, report)
+        for entry, scan in zip([e for e in pending if e.source == source], scans, strict=True):
+            entry.bronze_rows, entry.rescued_rows = counts.get(scan.name, (0, 0))
+            entry.status = INGESTED
+            _reconcile(scan, entry, report)
+            done.append(entry)
+        outcome = result.sources[source]
+        outcome.files = len(scans)
+        outcome.rows = sum(e.bronze_rows or 0 for e in done if e.source == source)
+        outcome.rescued_rows = sum(e.rescued_rows or 0 for e in done if e.source == source)
+    log.update(done)
+    return result
+
+
+def _entry(source: str, scan: FileScan, run_id: str) -> LogEntry:
+    return LogEntry(source=source, file_path=str(scan.path), file_name=scan.name, content_sha256=scan.sha256,
+                    size_bytes=scan.size, data_rows=scan.data_rows, ingest_run_id=run_id, status=PENDING)
+
+
+def bronze_columns(spec: BronzeSpec) -> dict[str, str]:
+    return {**{c.name: c.sql_type for c in spec.columns}, **METADATA_COLUMNS}
+
+
+def _append(lakehouse: Lakehouse, spec: BronzeSpec, scans: list[FileScan], run_id: str,
+            report: Report) -> dict[str, tuple[int, int]]:
+    """Append the files to bronze in one commit; return rows and rescued rows per file name."""
+    groups = group_files(spec, scans)
+    if groups:
+        frames = [read_group(lakehouse.spark, g, run_id=run_id, run_timestamp=run_timestamp(run_id)) for g in groups]
+        for group in groups:
+            for column in group.unknown_columns:
+                report.warning(f"{spec.source}: {', '.join(f.name for f in group.files)}",
+                               f"column {column} is not in {spec.file.name}: added to {spec.table} as STRING",
+                               f"declare {column} with its type in {spec.file} to type it")
+            if group.missing_required:
+                missing = ", ".join(group.missing_required)
+                report.error(f"{spec.source}: {', '.join(f.name for f in group.files)}",
+                             f"required column(s) {missing} missing from the header; the rows landed with them "
+                             "null and the reason in _rescue_reason",
+                             f"re-export the file with its full header, or mark the column(s) optional in {spec.file}")
+        frame: DataFrame = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
+        frame.write.format("delta").mode("append").option("mergeSchema", "true").saveAsTable(lakehouse.name(spec.table))
+    rows = lakehouse.sql(
+        f"SELECT source_file, count(*) AS n, count(_rescue_reason) AS r "
+        f"FROM {lakehouse.name(spec.table)} WHERE ingest_run_id = '{run_id}' GROUP BY source_file"
+    ).collect()
+    counts = {_file_name(row["source_file"]): (int(row["n"]), int(row["r"])) for row in rows}
+    if any(r for _, r in counts.values()):
+        _report_rescued(lakehouse, spec, run_id, report)
+    return counts
+
+
+def _file_name(uri: str) -> str:
+    return unquote(uri.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _reconcile(scan: FileScan, entry: LogEntry, report: Report) -> None:
+    if entry.bronze_rows != scan.data_rows:
+        report.error(str(scan.path), f"{scan.data_rows} data lines delivered but {entry.bronze_rows} rows landed in bronze",
+                     "report this file to the framework maintainers with the file attached")
+
+
+def _report_rescued(lakehouse: Lakehouse, spec: BronzeSpec, run_id: str, report: Report) -> None:
+    reasons = lakehouse.sql(
+        f"SELECT source_file, _rescue_reason, count(*) AS n FROM {lakehouse.name(spec.table)} "
+        f"WHERE ingest_run_id = '{run_id}' AND _rescue_reason IS NOT NULL "
+        "GROUP BY source_file, _rescue_reason ORDER BY n DESC LIMIT 20"
+    ).collect()
+    for row in reasons:
+        report.warning(f"{spec.source}: {_file_name(row['source_file'])}",
+                       f"{row['n']} row(s) kept with rescued values: {row['_rescue_reason']}",
+                       f"the raw values are in {spec.table}._rescued_data; fix the export and re-deliver, "
+                       "or correct the type in the spec")
+
+
+def _report_scan(scan: FileScan, spec: BronzeSpec, report: Report) -> None:
+    where = str(scan.path)
+    if scan.is_empty:
+        report.warning(where, "empty file (no header, no rows): nothing to ingest", "check the export that wrote it")
+    elif scan.data_rows == 0:
+        report.info(where, "header only, no rows")
+    if scan.has_bom:
+        report.info(where, "UTF-8 byte order mark at the start: ignored")
+    if scan.invalid_utf8_lines:
+        lines = ", ".join(str(n) for n in scan.invalid_utf8_lines)
+        report.warning(where, f"invalid UTF-8 bytes on line(s) {lines}: those rows keep U+FFFD in place of the bytes "
+                       "and are flagged in _rescue_reason; the original file is kept in the archive",
+                       "re-export the file as UTF-8 and deliver it again")
+
+
+def _report_strays(folders: list[Path], files: list[Path], sources: set[str], report: Report) -> None:
+    for folder in folders:
+        hint = did_you_mean(folder.name, sources)
+        report.warning(str(folder), "unknown folder in landing: no bronze spec has this source, its files were left alone",
+                       (f"{hint.capitalize()} Rename the folder, or add" if hint else "Add")
+                       + f" tables/bronze/{folder.name}.yml to ingest it")
+    for path in files:
+        report.warning(str(path), "file directly in landing: files belong in <landing>/<source>/, it was left alone",
+                       "move it into its source's folder")
+
+
+def _settle_pending(lakehouse: Lakehouse, log: IngestLog, specs: dict[str, BronzeSpec], report: Report) -> list[LogEntry]:
+    """Resolve `pending` rows left by a run that died; return the log as it now stands."""
+    entries = log.entries()
+    stale = [e for e in entries if e.status == PENDING]
+    if not stale:
+        return entries
+    by_source: dict[str, list[LogEntry]] = defaultdict(list)
+    for entry in stale:
+        by_source[entry.source].append(entry)
+    committed: list[LogEntry] = []
+    dropped: list[LogEntry] = []
+    for source, items in by_source.items():
+        table = specs[source].table if source in specs else None
+        counts: dict[tuple[str, str], tuple[int, int]] = {}
+        if table and lakehouse.exists(table):
+            runs = ", ".join(sorted({f"'{e.ingest_run_id}'" for e in items}))
+            for row in lakehouse.sql(
+                f"SELECT ingest_run_id, source_file, count(*) AS n, count(_rescue_reason) AS r "
+                f"FROM {lakehouse.name(table)} WHERE ingest_run_id IN ({runs}) GROUP BY ingest_run_id, source_file"
+            ).collect():
+                counts[(row["ingest_run_id"], _file_name(row["source_file"]))] = (int(row["n"]), int(row["r"]))
+        for entry in items:
+            key = (entry.ingest_run_id, entry.file_name)
+            # a file without rows adds nothing either way: count it as landed
+            if key in counts or entry.data_rows == 0:
+                entry.bronze_rows, entry.rescued_rows = counts.get(key, (0, 0))
+                entry.status = INGESTED
+                committed.append(entry)
+            else:
+                dropped.append(entry)
+    log.update(committed)
+    log.delete(dropped)
+    report.info("ingest log", f"settled an interrupted run: {len(committed)} file(s) had landed, "
+                f"{len(dropped)} had not and are ingested again")
+    return [e for e in entries if e not in dropped]

@@ -1,0 +1,167 @@
+"""Read delivered CSV files with the declared schema, keeping every value that does not fit.
+
+Synthea files of different versions have different headers, so a read schema is built per
+header (Spark's CSV reader maps columns by position). Values that fail their declared type are
+never nulled silently: the row keeps the raw value in `_rescued_data` and says why in
+`_rescue_reason`. The common path costs what a bare typed CSV read costs: the rescue
+expressions only run for rows Spark already flagged as malformed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
+
+from framework.engine.bronze.landing import FileScan
+from framework.engine.types import spark_type
+from framework.specs.bronze import BronzeSpec, Column
+
+CORRUPT = "_corrupt_record"
+DATE_FORMAT = "yyyy-MM-dd"
+TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ssXXX"
+#: Types the CSV reader parses itself; others are read as text and converted with checks
+#: (decimals, because the reader rounds extra digits away without flagging the row).
+READER_TYPES = {"date", "timestamp", "int", "long", "double"}
+TYPE_WORDS = {"date": f"a date ({DATE_FORMAT})", "timestamp": "a timestamp (yyyy-MM-ddTHH:mm:ssZ)",
+              "int": "an integer", "long": "an integer", "double": "a number"}
+
+
+@dataclass(frozen=True)
+class ReadGroup:
+    """Files of one source that share a header, read together in one pass."""
+
+    spec: BronzeSpec
+    header: tuple[str, ...]
+    files: tuple[FileScan, ...]
+
+    @property
+    def known(self) -> list[tuple[str, Column]]:
+        """(header name, declared column) for header columns the spec declares."""
+        return [(h, c) for h in self.header if (c := self.spec.column(h)) is not None]
+
+    @property
+    def unknown_columns(self) -> list[str]:
+        return [h for h in self.header if self.spec.column(h) is None]
+
+    @property
+    def missing_required(self) -> list[str]:
+        present = {h.lower() for h in self.header}
+        return [c for c in self.spec.required_columns if c.lower() not in present]
+
+    @property
+    def has_invalid_utf8(self) -> bool:
+        return any(f.invalid_utf8_lines for f in self.files)
+
+
+def group_files(spec: BronzeSpec, scans: Sequence[FileScan]) -> list[ReadGroup]:
+    groups: dict[tuple[tuple[str, ...], bool], list[FileScan]] = {}
+    for scan in scans:
+        if scan.header:
+            groups.setdefault((scan.header, bool(scan.invalid_utf8_lines)), []).append(scan)
+    return [ReadGroup(spec, header, tuple(files)) for (header, _), files in groups.items()]
+
+
+def _reads_as_text(column: Column) -> bool:
+    return column.type not in READER_TYPES or bool(column.nulls)
+
+
+def read_schema(group: ReadGroup) -> StructType:
+    fields = []
+    for name in group.header:
+        column = group.spec.column(name)
+        if column is None or _reads_as_text(column):
+            fields.append(StructField(name, StringType()))
+        else:
+            fields.append(StructField(name, spark_type(column.sql_type)))
+    return StructType([*fields, StructField(CORRUPT, StringType())])
+
+
+def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timestamp: str) -> DataFrame:
+    """One DataFrame of the group's rows in bronze layout: declared columns, new columns, metadata."""
+    options = group.spec.options
+    raw = (
+        spark.read.format("csv")
+        .schema(read_schema(group))
+        .option("header", "true")
+        .option("enforceSchema", "true")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .option("dateFormat", DATE_FORMAT)
+        .option("timestampFormat", TIMESTAMP_FORMAT)
+        .option("quote", "" if options.get("quote", "none") == "none" else options["quote"])
+        .option("sep", options.get("delimiter", ","))
+        .option("encoding", "UTF-8")
+        .load([str(f.path) for f in group.files])
+    )
+    values: dict[str, SparkColumn] = {}
+    problems: list[SparkColumn] = []
+    rescued: list[SparkColumn] = []
+    fields = F.split(F.col(CORRUPT), group.spec.options.get("delimiter", ","), -1)
+    for position, (name, column) in enumerate((h, group.spec.column(h)) for h in group.header):
+        if column is None:
+            values[name] = F.col(f"`{name}`")
+            continue
+        value, bad, reason = _typed(name, column, fields, position)
+        values[column.name] = value
+        problems.append(F.when(bad, reason))
+        rescued.extend([F.lit(column.name), F.when(bad, _raw(name, column, fields, position))])
+    width = len(group.header)
+    problems.insert(0, F.when(F.col(CORRUPT).isNotNull() & (F.size(fields) != width),
+                              F.format_string(f"line has %d fields, the header has {width}", F.size(fields))))
+    rescued.extend([F.lit("_line"), F.when(F.col(CORRUPT).isNotNull() & (F.size(fields) != width), F.col(CORRUPT))])
+    for missing in group.missing_required:
+        problems.append(F.lit(f"column {missing} is missing from the file's header"))
+    if group.has_invalid_utf8:
+        text = F.concat_ws(",", *[F.col(f"`{h}`").cast("string") for h in group.header])
+        problems.append(F.when(text.contains("\ufffd"), F.lit("invalid UTF-8 bytes (shown as U+FFFD)")))
+        rescued.extend([F.lit("_text_with_invalid_utf8"), F.when(text.contains("\ufffd"), text)])
+    reason = F.concat_ws("; ", *problems)
+    rescued_map = F.map_filter(F.create_map(*rescued), lambda _k, v: v.isNotNull())
+    columns = [
+        values.get(c.name, F.lit(None).cast(c.sql_type)).alias(c.name) for c in group.spec.columns
+    ] + [values[h].alias(h) for h in group.unknown_columns] + [
+        F.lit(run_timestamp).cast("timestamp").alias("ingest_timestamp"),
+        F.col("_metadata.file_path").alias("source_file"),
+        F.lit(run_id).alias("ingest_run_id"),
+        F.when(F.size(rescued_map) > 0, F.to_json(rescued_map)).alias("_rescued_data"),
+        F.when(reason != "", reason).alias("_rescue_reason"),
+    ]
+    return raw.select(*columns)
+
+
+def _raw(name: str, column: Column, fields: SparkColumn, position: int) -> SparkColumn:
+    """The value as written: the text column itself, or the field cut from the corrupt line."""
+    if _reads_as_text(column):
+        return F.col(f"`{name}`")
+    return F.try_element_at(fields, F.lit(position + 1))
+
+
+def _typed(name: str, column: Column, fields: SparkColumn, position: int) -> tuple[SparkColumn, SparkColumn, SparkColumn]:
+    """(typed value, is-bad flag, reason text) of one declared column."""
+    if not _reads_as_text(column):
+        raw = F.try_element_at(fields, F.lit(position + 1))
+        bad = F.col(CORRUPT).isNotNull() & F.col(f"`{name}`").isNull() & raw.isNotNull() & (raw != "")
+        words = TYPE_WORDS[column.type]
+        return F.col(f"`{name}`"), bad, F.format_string(f"{column.name}: '%s' is not {words}", raw)
+    text = F.col(f"`{name}`")
+    if column.nulls:
+        text = F.when(text.isin(*column.nulls), F.lit(None)).otherwise(text)
+    if column.type == "string":
+        return text, F.lit(False), F.lit(None)
+    typed = F.expr(f"try_cast(`{name}` AS {column.sql_type})")
+    if column.nulls:
+        typed = F.when(text.isNull(), F.lit(None)).otherwise(typed)
+    if column.sql_type.startswith("DECIMAL"):
+        exact = F.expr(f"try_cast(`{name}` AS DECIMAL(38,18))")
+        bad = text.isNotNull() & (typed.isNull() | (exact != typed.cast("decimal(38,18)")))
+        reason = F.format_string(f"{column.name}: '%s' does not fit {column.sql_type} exactly", text)
+        return F.when(~bad, typed), bad, reason
+    else:
+        bad = text.isNotNull() & typed.isNull()
+        reason = F.format_string(f"{column.name}: '%s' is not {TYPE_WORDS.get(column.type, column.type)}", text)
+    return typed, bad, reason

@@ -1,0 +1,116 @@
+"""The embedded default runtime: a local SparkSession with Delta Lake and a persistent catalog.
+
+On Databricks the engine never builds a session: it is handed the one the runtime owns.
+Locally, Delta's JVM side comes from Maven Central. It is resolved once through Ivy into a
+cache folder; later sessions put the cached jars on the class path and resolve nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+CACHE_ENV = "MEDALLION_CACHE"
+LOG_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
+
+
+def delta_coordinates() -> str:
+    """Maven coordinates of the Delta jar that fits the installed pyspark and delta-spark."""
+    import pyspark
+
+    spark_major_minor = ".".join(pyspark.__version__.split(".")[:2])
+    delta_version = metadata.version("delta-spark")
+    return f"io.delta:delta-spark_{spark_major_minor}_2.13:{delta_version}"
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get(CACHE_ENV, Path.home() / ".cache" / "medallion"))
+
+
+def jar_folder(coordinates: str | None = None) -> Path:
+    """Where the resolved jars of one Delta version live (a folder per coordinates)."""
+    coordinates = coordinates or delta_coordinates()
+    return cache_root() / "jars" / coordinates.replace(":", "_")
+
+
+def cached_jars(coordinates: str | None = None) -> list[Path]:
+    """The cached jars, or an empty list when Delta was never resolved for these coordinates."""
+    folder = jar_folder(coordinates)
+    if not (folder / "RESOLVED").exists():
+        return []
+    # Only Delta's own jars: its transitive dependencies (Hadoop, Jackson, log4j) are
+    # already in pyspark, at the versions Spark was built with.
+    return sorted((folder / "ivy" / "jars").glob("io.delta_*.jar"))
+
+
+def _jar_config(coordinates: str) -> dict[str, str]:
+    jars = cached_jars(coordinates)
+    if jars:
+        return {"spark.jars": ",".join(str(j) for j in jars)}
+    return {
+        "spark.jars.packages": coordinates,
+        "spark.jars.ivy": str(jar_folder(coordinates) / "ivy"),
+    }
+
+
+def local_conf(lakehouse: Path) -> dict[str, str]:
+    """Spark settings of the embedded default, everything kept under the lakehouse folder."""
+    lakehouse = lakehouse.resolve()
+    catalog_dir = lakehouse / "_catalog"
+    catalog_dir.mkdir(parents=True, exist_ok=True)
+    (lakehouse / "_logs").mkdir(exist_ok=True)
+    log_dir = lakehouse / "_logs"
+    java_opts = (f"-Dderby.system.home={catalog_dir} -Dderby.stream.error.file={log_dir / 'derby.log'} "
+                 f"-Dlog4j.configurationFile={LOG_CONFIG} -Dmedallion.log.dir={log_dir}")
+    return {
+        "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.sql.catalogImplementation": "hive",
+        "spark.sql.warehouse.dir": str(lakehouse / "_warehouse"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": (
+            f"jdbc:derby:;databaseName={catalog_dir / 'metastore_db'};create=true"
+        ),
+        "spark.hadoop.datanucleus.schema.autoCreateAll": "true",
+        "spark.hadoop.hive.metastore.schema.verification": "false",
+        "spark.driver.extraJavaOptions": java_opts,
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.memory": os.environ.get("MEDALLION_DRIVER_MEMORY", "4g"),
+        "spark.databricks.delta.snapshotPartitions": "2",
+        "spark.sql.sources.parallelPartitionDiscovery.parallelism": "2",
+    }
+
+
+def local_session(lakehouse: Path, *, connect: bool = False) -> SparkSession:
+    """Start (or reuse) the local session for a lakehouse folder.
+
+    `connect=True` starts pyspark's local Spark Connect server instead: the same protocol
+    serverless compute speaks, so the engine can be proven to need nothing else.
+    """
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    coordinates = delta_coordinates()
+    conf = {**local_conf(lakehouse), **_jar_config(coordinates)}
+    builder = SparkSession.builder.appName("medallion")
+    builder = builder.remote("local[2]") if connect else builder.master("local[2]")
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    _mark_resolved(coordinates)
+    return session
+
+
+def _mark_resolved(coordinates: str) -> None:
+    folder = jar_folder(coordinates)
+    if (folder / "ivy" / "jars").is_dir() and not (folder / "RESOLVED").exists():
+        (folder / "RESOLVED").write_text(coordinates + "\n")

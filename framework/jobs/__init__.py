@@ -1,0 +1,1 @@
+"""Jobs: the `medallion` command line and the generic task Databricks jobs call."""

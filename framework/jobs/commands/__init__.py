@@ -1,0 +1,8 @@
+"""The registry of `medallion` commands: one module each, listed here in help order."""
+
+from __future__ import annotations
+
+from framework.jobs.commands import archive, generate, run, status, validate
+from framework.jobs.commands.base import Command
+
+COMMANDS: list[Command] = [validate.COMMAND, generate.COMMAND, run.COMMAND, archive.COMMAND, status.COMMAND]

@@ -1,0 +1,1 @@
+"""Specs: load, validate and plan the YAML table specs. Pure Python: no Spark import here."""

@@ -1,0 +1,44 @@
+"""Shared fixtures. The Spark tier shares one local session per test process; each test gets
+its own schema (and landing folder), so tests never see each other's tables."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from framework.config import Environment
+from tests.helpers import PROJECT
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)
+
+
+@pytest.fixture(scope="session")
+def lakehouse_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("lakehouse")
+
+
+@pytest.fixture(scope="session")
+def spark(lakehouse_root: Path) -> Iterator[object]:
+    from framework.engine.session import local_session
+
+    session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def env(tmp_path: Path, lakehouse_root: Path) -> Environment:
+    """A fresh environment: own landing folder, own schema in the shared lakehouse."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    return Environment(name="test", runtime="local", landing=str(landing), lakehouse=str(lakehouse_root),
+                       catalog="spark_catalog", schema=f"t_{uuid.uuid4().hex[:12]}",
+                       tables=str(PROJECT / "tables"))

@@ -1,0 +1,35 @@
+"""Small builders shared by tests: environments and Synthea-shaped CSV files."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from framework.config import Environment
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def make_env(base: Path, lakehouse: Path, tables: Path | None = None) -> Environment:
+    landing = base / "landing"
+    landing.mkdir(parents=True, exist_ok=True)
+    return Environment(name="test", runtime="local", landing=str(landing), lakehouse=str(lakehouse),
+                       catalog="spark_catalog", schema=f"t_{uuid.uuid4().hex[:12]}",
+                       tables=str(tables or PROJECT / "tables"))
+
+
+def write_csv(landing: Path, source: str, name: str, header: list[str], rows: list[list[str]], *,
+              newline: str = "\n", bom: bool = False, final_newline: bool = True) -> Path:
+    """Write a Synthea-style file (never quoted) into `<landing>/<source>/<name>`."""
+    lines = [",".join(header)] + [",".join(r) for r in rows]
+    text = newline.join(lines) + (newline if final_newline else "")
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    return write_bytes(landing, source, name, data)
+
+
+def write_bytes(landing: Path, source: str, name: str, data: bytes) -> Path:
+    folder = landing / source
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
