@@ -7,7 +7,6 @@ working directory, as a user typing them expects.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from dataclasses import dataclass, fields
@@ -18,6 +17,7 @@ import jsonschema
 import yaml
 
 from framework.config.errors import ConfigError
+from framework.specs.errors import did_you_mean
 
 HOME_ENV = "MEDALLION_HOME"
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "specs" / "schemas" / "environment.schema.json"
@@ -86,9 +86,9 @@ def load_environment(name: str = "local", overrides: dict[str, str] | None = Non
     path = config_dir / f"{name}.yml"
     if not path.exists():
         known = sorted(p.stem for p in config_dir.glob("*.yml"))
-        hint = difflib.get_close_matches(name, known, n=1)
-        did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-        raise ConfigError(f"no environment {name!r}: {path} does not exist (known: {', '.join(known)}).{did_you_mean}")
+        hint = did_you_mean(name, known)
+        raise ConfigError(f"no environment {name!r}: {path} does not exist (known: {', '.join(known)})"
+                          + (f"; {hint}" if hint else ""))
     raw: dict[str, Any] = yaml.safe_load(path.read_text()) or {}
     for key in ("landing", "lakehouse", "tables"):
         if isinstance(raw.get(key), str) and not raw[key].startswith("/"):
@@ -96,9 +96,9 @@ def load_environment(name: str = "local", overrides: dict[str, str] | None = Non
     allowed = [f.name for f in fields(Environment) if f.name != "name"]
     for key, value in (overrides or {}).items():
         if key not in allowed:
-            hint = difflib.get_close_matches(key, allowed, n=1)
-            did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-            raise ConfigError(f"--set {key}=...: unknown setting (settings: {', '.join(allowed)}).{did_you_mean}")
+            hint = did_you_mean(key, allowed)
+            raise ConfigError(f"--set {key}=...: unknown setting (settings: {', '.join(allowed)})"
+                              + (f"; {hint}" if hint else ""))
         is_local_path = key in ("landing", "lakehouse", "tables") and not value.startswith("/Volumes")
         raw[key] = str(Path(value).resolve()) if is_local_path else value
     validate_config(raw, path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,6 +102,10 @@ def local_session(lakehouse: Path, *, connect: bool = False) -> SparkSession:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     coordinates = delta_coordinates()
     conf = {**local_conf(lakehouse), **_jar_config(coordinates)}
+    if connect:
+        # The local Connect server takes these settings at start; the client then tries to set
+        # them again per session and warns that static ones cannot change. They did apply.
+        warnings.filterwarnings("ignore", message="Failed to set spark", category=UserWarning)
     builder = SparkSession.builder.appName("medallion")
     builder = builder.remote("local[2]") if connect else builder.master("local[2]")
     for key, value in conf.items():

@@ -111,6 +111,8 @@ def _check_utf8(decoder: codecs.IncrementalDecoder, chunk: bytes, lines_before: 
             return
         except UnicodeDecodeError as error:
             position = offset + error.start
-            bad_lines.append(lines_before + chunk.count(b"\n", 0, position) + 1)
+            line = lines_before + chunk.count(b"\n", 0, position) + 1
+            if line not in bad_lines:
+                bad_lines.append(line)
             decoder.reset()
             offset = offset + error.end

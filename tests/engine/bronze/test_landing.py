@@ -1,0 +1,59 @@
+"""The byte-level pre-scan, without Spark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from framework.engine.bronze import landing
+from framework.engine.bronze.landing import scan_file, survey
+from tests.helpers import write_bytes, write_csv
+
+
+def test_counts_data_lines_whatever_the_line_endings(tmp_path: Path) -> None:
+    for newline in ("\n", "\r\n"):
+        path = write_csv(tmp_path, "s", f"f{len(newline)}.csv", ["A", "B"], [["1", "2"], ["3", "4"]], newline=newline)
+        scan = scan_file(path)
+        assert (scan.header, scan.data_rows, scan.crlf) == (("A", "B"), 2, newline == "\r\n")
+
+
+def test_blank_lines_and_missing_final_newline(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "s", "f.csv", b"A,B\n1,2\n\n\n3,4")
+    scan = scan_file(path)
+    assert scan.data_rows == 2 and scan.ends_without_newline
+
+
+def test_blank_lines_across_chunk_edges(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(landing, "CHUNK", 4)
+    path = write_bytes(tmp_path, "s", "f.csv", b"A,B\n1,2\n\n3,4\r\n\r\n5,6\n")
+    assert scan_file(path).data_rows == 3
+
+
+def test_bom_empty_and_header_only(tmp_path: Path) -> None:
+    bom = scan_file(write_csv(tmp_path, "s", "bom.csv", ["Id", "X"], [["1", "2"]], bom=True))
+    assert bom.has_bom and bom.header == ("Id", "X") and bom.data_rows == 1
+    empty = scan_file(write_bytes(tmp_path, "s", "empty.csv", b""))
+    assert empty.is_empty and empty.header == () and empty.data_rows == 0
+    assert scan_file(write_csv(tmp_path, "s", "h.csv", ["A"], [])).data_rows == 0
+
+
+def test_invalid_utf8_lines_are_located(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, "s", "f.csv", b"A,B\n1,ok\n2,Jos\xe9\n3,\xff\xfe\n")
+    assert scan_file(path).invalid_utf8_lines == (3, 4)
+
+
+def test_same_content_same_fingerprint(tmp_path: Path) -> None:
+    a = scan_file(write_csv(tmp_path, "s", "a.csv", ["A"], [["1"]]))
+    b = scan_file(write_csv(tmp_path, "t", "b.csv", ["A"], [["1"]]))
+    c = scan_file(write_csv(tmp_path, "u", "c.csv", ["A"], [["2"]]))
+    assert a.sha256 == b.sha256 != c.sha256
+
+
+def test_survey_separates_known_sources_unknown_folders_and_strays(tmp_path: Path) -> None:
+    write_csv(tmp_path, "patients", "patients.csv", ["Id"], [["1"]])
+    write_csv(tmp_path, "patients/archive/r1", "old.csv", ["Id"], [["1"]])
+    write_csv(tmp_path, "pateints", "x.csv", ["Id"], [["1"]])
+    (tmp_path / "loose.csv").write_text("Id\n")
+    found = survey(tmp_path, {"patients", "payers"})
+    assert [p.name for p in found.files["patients"]] == ["patients.csv"]
+    assert [p.name for p in found.unknown_folders] == ["pateints"]
+    assert [p.name for p in found.stray_files] == ["loose.csv"]

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from framework.jobs.cli import main
+from tests.helpers import PROJECT
+
+
+def test_validate_passes_on_the_shipped_specs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    assert "18 bronze" in capsys.readouterr().out
+
+
+def test_validate_fails_with_located_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(PROJECT / "tables", tmp_path / "tables")
+    spec = tmp_path / "tables" / "bronze" / "payers.yml"
+    spec.write_text(spec.read_text().replace("table: payers_bronze", "table: payer_bronze"))
+    assert main(["validate", "--set", f"tables={tmp_path / 'tables'}"]) == 1
+    err = capsys.readouterr().err
+    assert "payers.yml:" in err and "payers_bronze" in err
+
+
+def test_bad_config_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--env", "nowhere", "validate"]) == 2
+    assert "no environment 'nowhere'" in capsys.readouterr().err
