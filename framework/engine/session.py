@@ -82,6 +82,9 @@ def local_conf(lakehouse: Path) -> dict[str, str]:
         "spark.driver.extraJavaOptions": java_opts,
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "4",
+        # Synthea's big files (claims_transactions, observations) are single files: smaller
+        # splits let both cores parse one file.
+        "spark.sql.files.maxPartitionBytes": "32m",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": os.environ.get("MEDALLION_DRIVER_MEMORY", "4g"),
