@@ -10,8 +10,9 @@ import pytest
 
 FRAMEWORK = Path(__file__).resolve().parents[1] / "framework"
 FORBIDDEN_ATTRIBUTES = {"rdd": "RDDs", "sparkContext": "the SparkContext", "_jsc": "the JVM SparkContext",
-                        "_jvm": "the JVM gateway", "cache": "cache()", "persist": "persist()",
-                        "checkpoint": "checkpoint()", "localCheckpoint": "localCheckpoint()"}
+                        "_jvm": "the JVM gateway"}
+FORBIDDEN_CALLS = {"cache": "cache()", "persist": "persist()", "checkpoint": "checkpoint()",
+                   "localCheckpoint": "localCheckpoint()"}
 FORBIDDEN_NAMES = {"input_file_name": "input_file_name() (use the _metadata column)", "SparkContext": "the SparkContext"}
 FORBIDDEN_SQL = ("input_file_name(", "CACHE TABLE", "cache table")
 
@@ -21,6 +22,8 @@ def offences(source: str) -> list[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
             found.append(f"line {node.lineno}: .{node.attr} uses {FORBIDDEN_ATTRIBUTES[node.attr]}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FORBIDDEN_CALLS:
+            found.append(f"line {node.lineno}: {FORBIDDEN_CALLS[node.func.attr]}")
         elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_NAMES:
             found.append(f"line {node.lineno}: .{node.attr} uses {FORBIDDEN_NAMES[node.attr]}")
         elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
@@ -39,6 +42,7 @@ def test_framework_uses_no_classic_only_spark_api(path: Path) -> None:
 
 @pytest.mark.parametrize("snippet", ["df.rdd.map(f)", "spark.sparkContext.setLogLevel('x')",
                                      "from pyspark.sql.functions import input_file_name", "df.cache()",
-                                     "df.persist()", "spark.sql('CACHE TABLE t')", "F.input_file_name()"])
+                                     "df.persist()", "spark.sql('CACHE TABLE t')", "F.input_file_name()",
+                                     "df.localCheckpoint()", "spark._jsc"])
 def test_the_scan_catches_each_forbidden_use(snippet: str) -> None:
     assert offences(snippet)

@@ -28,7 +28,7 @@ def project_root() -> Path:
     if HOME_ENV in os.environ:
         return Path(os.environ[HOME_ENV]).resolve()
     checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "tables").is_dir():
+    if (checkout / "tables").is_dir() and (checkout / "configs").is_dir():
         return checkout
     bundled = Path(__file__).resolve().parents[1] / "_project"
     return bundled

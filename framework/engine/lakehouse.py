@@ -9,6 +9,11 @@ from pyspark.sql import DataFrame, SparkSession
 from framework.config import Environment
 
 
+def sql_string(value: str) -> str:
+    """A Spark SQL string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 @dataclass
 class Lakehouse:
     spark: SparkSession
@@ -35,11 +40,13 @@ class Lakehouse:
         else:
             self.spark.sql(f"CREATE SCHEMA IF NOT EXISTS {qualified}")
 
-    def create_table(self, table: str, columns: dict[str, str], comment: str = "") -> None:
+    def create_table(self, table: str, columns: dict[str, str], comment: str = "",
+                     partitioned_by: tuple[str, ...] = ()) -> None:
         """CREATE TABLE IF NOT EXISTS with the given column -> SQL type layout (Delta)."""
         ddl = ", ".join(f"`{name}` {sql_type}" for name, sql_type in columns.items())
-        comment_sql = f" COMMENT '{comment.replace(chr(39), chr(39) * 2)}'" if comment else ""
-        self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.name(table)} ({ddl}) USING DELTA{comment_sql}")
+        partitions = f" PARTITIONED BY ({', '.join(partitioned_by)})" if partitioned_by else ""
+        comment_sql = f" COMMENT {sql_string(comment)}" if comment else ""
+        self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.name(table)} ({ddl}) USING DELTA{partitions}{comment_sql}")
 
     def table(self, table: str) -> DataFrame:
         return self.spark.table(self.name(table))

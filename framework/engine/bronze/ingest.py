@@ -48,7 +48,7 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     lakehouse.ensure_schema()
     log = IngestLog(lakehouse)
     log.ensure()
-    entries = _settle_pending(lakehouse, log, specs, report)
+    entries = _settle_pending(lakehouse, log, selected, report)
     ingested = {(e.source, e.content_sha256): e for e in entries if e.status == INGESTED}
     result = BronzeResult(run_id)
     plans: dict[str, list[FileScan]] = {}
@@ -186,9 +186,13 @@ def _report_strays(folders: list[Path], files: list[Path], sources: set[str], re
 
 
 def _settle_pending(lakehouse: Lakehouse, log: IngestLog, specs: dict[str, BronzeSpec], report: Report) -> list[LogEntry]:
-    """Resolve `pending` rows left by a run that died; return the log as it now stands."""
+    """Resolve `pending` rows a dead run left for these sources; return the log as it now stands.
+
+    Only the given sources: on Databricks other sources' tasks run at the same time, and their
+    pending rows belong to runs that are alive.
+    """
     entries = log.entries()
-    stale = [e for e in entries if e.status == PENDING]
+    stale = [e for e in entries if e.status == PENDING and e.source in specs]
     if not stale:
         return entries
     by_source: dict[str, list[LogEntry]] = defaultdict(list)

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from pyspark.sql import DataFrame
 
-from framework.engine.lakehouse import Lakehouse
+from framework.engine.lakehouse import Lakehouse, sql_string
 from framework.engine.types import struct
 
 TABLE = "medallion_ingest_log"
@@ -65,7 +65,10 @@ class IngestLog:
         self.name = lakehouse.name(TABLE)
 
     def ensure(self) -> None:
-        self.lakehouse.create_table(TABLE, COLUMNS, "medallion: one row per delivered landing file")
+        # Partitioned by source: the bronze tasks of one job run in parallel on Databricks, each
+        # updating its own source's rows; partition predicates keep their commits from conflicting.
+        self.lakehouse.create_table(TABLE, COLUMNS, "medallion: one row per delivered landing file",
+                                    partitioned_by=("source",))
 
     def entries(self) -> list[LogEntry]:
         rows = self.lakehouse.sql(f"SELECT {', '.join(f.name for f in fields(LogEntry))} FROM {self.name}").collect()
@@ -86,20 +89,20 @@ class IngestLog:
         if not entries:
             return
         _frame(self.lakehouse, entries).createOrReplaceTempView("_medallion_log_update")
-        condition = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        sources = ", ".join(sorted({sql_string(e.source) for e in entries}))
+        condition = " AND ".join([f"t.source IN ({sources})", "t.source = s.source", *(f"t.{k} = s.{k}" for k in keys)])
         assignments = ", ".join(f"t.{c} = s.{c}" for c in COLUMNS if c not in ("logged_at",))
         self.lakehouse.sql(f"MERGE INTO {self.name} t USING _medallion_log_update s ON {condition} "
                            f"WHEN MATCHED THEN UPDATE SET {assignments}")
 
     def delete(self, entries: list[LogEntry]) -> None:
-        for run_id in {e.ingest_run_id for e in entries}:
-            paths = ", ".join(_quote(e.file_path) for e in entries if e.ingest_run_id == run_id)
-            self.lakehouse.sql(f"DELETE FROM {self.name} WHERE ingest_run_id = {_quote(run_id)} AND file_path IN ({paths})")
+        for source, run_id in sorted({(e.source, e.ingest_run_id) for e in entries}):
+            paths = ", ".join(sql_string(e.file_path) for e in entries if (e.source, e.ingest_run_id) == (source, run_id))
+            self.lakehouse.sql(f"DELETE FROM {self.name} WHERE source = {sql_string(source)} "
+                               f"AND ingest_run_id = {sql_string(run_id)} AND file_path IN ({paths})")
 
 
 def _frame(lakehouse: Lakehouse, entries: list[LogEntry]) -> DataFrame:
     return lakehouse.spark.createDataFrame([tuple(getattr(e, f.name) for f in fields(LogEntry)) for e in entries], _SCHEMA)
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

@@ -1,0 +1,1 @@
+"""Silver and gold targets: one generic engine for every YAML target spec."""

@@ -1,0 +1,98 @@
+"""The control table: per target, which bronze runs (and target versions, reference files) it has
+processed.
+
+One row per (target, source, run id) processed; rows are only ever *appended* with plain
+`INSERT ... VALUES` (blind appends), so the silver loads running in parallel on Databricks never
+conflict on it (Delta only fails concurrent writers that read what another one wrote). A full
+rebuild does not delete a target's rows: it appends a `reset` row, and readers ignore the rows
+of earlier loads. A load records its rows after its MERGE: if it dies in between, the next load
+finds the same runs unprocessed and recomputes the same rows (MERGEs by key are idempotent).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from framework.engine.lakehouse import Lakehouse
+from framework.specs.targets.expressions import literal
+
+TABLE = "medallion_control"
+COLUMNS = {
+    "target": "STRING",
+    "source": "STRING",
+    "source_kind": "STRING",  # bronze | target | reference | reset
+    "run_id": "STRING",  # bronze: ingest_run_id; reference: content sha256
+    "source_version": "BIGINT",  # target: Delta version read
+    "source_table_id": "STRING",  # target: Delta table id read
+    "load_id": "STRING",  # the load that wrote the row (time-sortable)
+    "mode": "STRING",  # full | incremental
+    "loaded_at": "TIMESTAMP",
+}
+RESET = "reset"
+
+
+@dataclass(frozen=True)
+class Entry:
+    source: str
+    source_kind: str
+    run_id: str | None = None
+    source_version: int | None = None
+    source_table_id: str | None = None
+
+
+@dataclass
+class Seen:
+    """What a target has processed since its last reset."""
+
+    runs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    versions: dict[str, tuple[str, int]] = field(default_factory=dict)  # source -> (table id, version)
+    fingerprints: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _sql(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return literal(str(value))
+
+
+class Control:
+    def __init__(self, lakehouse: Lakehouse):
+        self.lakehouse = lakehouse
+        self.name = lakehouse.name(TABLE)
+
+    def ensure(self) -> None:
+        self.lakehouse.create_table(TABLE, COLUMNS, "medallion: per target, the source runs it has processed")
+
+    def seen(self, target: str) -> Seen:
+        rows = self.lakehouse.sql(
+            f"SELECT source, source_kind, run_id, source_version, source_table_id, load_id "
+            f"FROM {self.name} WHERE target = {literal(target)}").collect()
+        resets = [r["load_id"] for r in rows if r["source_kind"] == RESET]
+        since = max(resets) if resets else ""
+        seen = Seen()
+        for row in sorted(rows, key=lambda r: r["load_id"]):
+            if row["load_id"] < since:
+                continue
+            kind = row["source_kind"]
+            if kind == "bronze":
+                seen.runs[row["source"]].add(row["run_id"])
+            elif kind == "target":
+                seen.versions[row["source"]] = (row["source_table_id"], int(row["source_version"]))
+            elif kind == "reference":
+                seen.fingerprints[row["source"]].add(row["run_id"])
+        return seen
+
+    def record(self, target: str, load_id: str, mode: str, entries: list[Entry]) -> None:
+        """Append the entries (and a reset marker for a full load) in one commit."""
+        if mode == "full":
+            entries = [Entry(target, RESET), *entries]
+        if not entries:
+            return
+        values = ",\n".join(
+            f"({_sql(target)}, {_sql(e.source)}, {_sql(e.source_kind)}, {_sql(e.run_id)}, {_sql(e.source_version)}, "
+            f"{_sql(e.source_table_id)}, {_sql(load_id)}, {_sql(mode)}, current_timestamp())"
+            for e in entries)
+        self.lakehouse.sql(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) VALUES\n{values}")

@@ -1,0 +1,241 @@
+"""Load silver and gold targets: full builds, and incremental MERGEs equal to a full rebuild.
+
+A load of one target:
+1. reads what it has processed from the control table, and the state of each source: new bronze
+   runs (set difference), target versions, reference fingerprints;
+2. nothing new -> nothing to do (a rerun is a no-op);
+3. otherwise finds the scopes the changes touch (the plan's scope query; every scope when a
+   change cannot be traced), recomputes those scopes from all current source rows, and MERGEs
+   them on the key: updated rows, new rows, and rows of those scopes no longer produced deleted;
+4. appends the runs it processed to the control table.
+A load that dies between 3 and 4 leaves the runs unprocessed: the next load recomputes the same
+scopes from the same rows and MERGEs the same values again. `interrupt_after="merge"` raises
+LoadInterrupted right there, to rehearse exactly that.
+
+A target that does not exist yet (or `full=True`) is built whole with CREATE OR REPLACE TABLE,
+and its control rows start afresh (a reset marker).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyspark.sql import DataFrame
+
+from framework.engine.lakehouse import Lakehouse
+from framework.engine.report import Report
+from framework.engine.runs import new_run_id
+from framework.engine.targets.control import Control
+from framework.engine.targets.errors import LoadInterrupted, TargetError
+from framework.engine.targets.sources import (
+    MissingSource,
+    SourceState,
+    drop_views,
+    read_states,
+    register_views,
+    view_name,
+)
+from framework.specs.catalog import SpecCatalog
+from framework.specs.errors import did_you_mean
+from framework.specs.targets.expressions import table_refs
+from framework.specs.targets.graph import build_order
+from framework.specs.targets.model import TargetSpec
+from framework.specs.targets.plan import Relations, TargetPlan
+from framework.specs.targets.sources import ReferenceData, SourceInfo, reference_data, resolve_source, target_specs
+
+CHECKPOINTS = ("merge",)
+FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
+
+
+@dataclass
+class LoadResult:
+    table: str
+    mode: str
+    seconds: float = 0.0
+    new_runs: dict[str, int] = field(default_factory=dict)
+    every_scope: bool = False
+    metrics: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        text = f"{self.table}: {self.mode}"
+        if self.new_runs:
+            text += " (" + ", ".join(f"{s}: {n} new run(s)" for s, n in sorted(self.new_runs.items())) + ")"
+        if self.mode == INCREMENTAL:
+            text += ", every scope recomputed" if self.every_scope else ""
+        if self.metrics:
+            text += ": " + ", ".join(f"{v:,} {k}" for k, v in self.metrics.items())
+        return f"{text} [{self.seconds:.1f}s]"
+
+
+def _spec(catalog: SpecCatalog, table: str) -> TargetSpec:
+    specs = target_specs(catalog)
+    if table not in specs:
+        raise TargetError(f"no silver or gold spec defines {table!r}"
+                          + (f" ({hint})" if (hint := did_you_mean(table, set(specs))) else ""))
+    return specs[table]
+
+
+def _references(spec: TargetSpec) -> set[str]:
+    texts = [c.expr.text for c in spec.columns] + [s.expr.text for s in spec.derived]
+    texts += [e.text for a in spec.aggregates for e in (a.when, a.where) if e is not None]
+    texts += [m.text for a in spec.aggregates for _, m in a.measures]
+    texts += [spec.where.text] if spec.where is not None else []
+    return {name for text in texts for name in table_refs(text)}
+
+
+def _sources(catalog: SpecCatalog, spec: TargetSpec) -> tuple[dict[str, SourceInfo], dict[str, ReferenceData]]:
+    references = reference_data(catalog.root)
+    infos: dict[str, SourceInfo] = {}
+    for name in [*spec.sources, *sorted(_references(spec))]:
+        info = resolve_source(catalog, name)
+        if info is None:
+            raise TargetError(f"{spec.table} reads {name!r}, which no spec or reference file defines "
+                              "(run medallion validate)")
+        infos[name] = info
+    return infos, {n: references[n] for n in infos if n in references}
+
+
+def plan_of(catalog: SpecCatalog, table: str) -> TargetPlan:
+    spec = _spec(catalog, table)
+    return TargetPlan(spec, _sources(catalog, spec)[0])
+
+
+def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: Report, *,
+                full: bool = False, load_id: str | None = None, interrupt_after: str | None = None) -> LoadResult:
+    """Bring one target up to date with its sources (see the module docstring)."""
+    if interrupt_after is not None and interrupt_after not in CHECKPOINTS:
+        raise ValueError(f"unknown checkpoint {interrupt_after!r} (known: {', '.join(CHECKPOINTS)})")
+    started = time.monotonic()
+    spec = _spec(catalog, table)
+    infos, references = _sources(catalog, spec)
+    plan = TargetPlan(spec, infos)
+    lakehouse.ensure_schema()
+    control = Control(lakehouse)
+    control.ensure()
+    load_id = load_id or new_run_id()
+    full = full or not lakehouse.exists(table)
+    try:
+        states = read_states(lakehouse, infos, references, control.seen(table))
+    except MissingSource as missing:
+        raise TargetError(f"{table} reads {missing.table}, which does not exist yet: build it first "
+                          f"(medallion run {target_specs(catalog)[missing.table].layer})") from None
+    result = LoadResult(table, FULL if full else INCREMENTAL,
+                        new_runs={n: len(s.new_runs) for n, s in states.items() if s.new_runs})
+    if not full and not any(s.changed for s in states.values()):
+        result.mode = UP_TO_DATE
+        result.seconds = time.monotonic() - started
+        return result
+    relations = register_views(lakehouse, table, states, references, full=full)
+    try:
+        if full:
+            _build(lakehouse, plan, relations)
+        else:
+            _merge(lakehouse, plan, relations, states, result)
+        if interrupt_after == "merge":
+            raise LoadInterrupted(table, "merge")
+        control.record(table, load_id, FULL if full else INCREMENTAL,
+                       [e for s in states.values() for e in s.entries(full)])
+    finally:
+        drop_views(lakehouse, relations)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _build(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations) -> None:
+    name = lakehouse.name(plan.spec.table)
+    verb = "CREATE OR REPLACE TABLE" if lakehouse.exists(plan.spec.table) else "CREATE TABLE"
+    # the change feed lets targets built from this one read only what changed
+    lakehouse.sql(f"{verb} {name} USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true) "
+                  f"AS {plan.recompute(relations)}")
+
+
+def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states: dict[str, SourceState],
+           result: LoadResult) -> None:
+    table = plan.spec.table
+    changed = [n for n, s in states.items() if s.changed]
+    every = any(states[n].untraceable or plan.always_everything(n) for n in changed)
+    if not every:
+        every = any(bool(lakehouse.sql(plan.global_changed(step, relations)).collect()[0][0])
+                    for n in changed for step in plan.global_aggregates(n))
+    traced = [n for n in changed if plan.touches_scopes(n)]
+    if not every and not traced:
+        return
+    scope = None
+    if not every:
+        query = plan.scope_query(relations, traced)
+        if query is None:
+            every = True
+        else:
+            # written down once: the recomputation and the MERGE both read it
+            scope = lakehouse.name(scope_table(table))
+            lakehouse.sql(f"DROP TABLE IF EXISTS {scope}")
+            lakehouse.sql(f"CREATE TABLE {scope} USING DELTA AS {query}")
+    result.every_scope = every
+    rows = view_name(table, "_", "rows")
+    lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scope)}")
+    try:
+        _check_layout(lakehouse, table, rows)
+        outcome = lakehouse.sql(plan.merge(lakehouse.name(table), rows, scope)).collect()
+        if outcome:
+            names = ("num_inserted_rows", "num_updated_rows", "num_deleted_rows")
+            result.metrics = {n.split("_")[1]: int(outcome[0][n]) for n in names if n in outcome[0].asDict()}
+    finally:
+        lakehouse.spark.catalog.dropTempView(rows)
+
+
+def scope_table(table: str) -> str:
+    """The working table listing the scopes an incremental load of `table` recomputes."""
+    return f"_medallion_scope_{table}"
+
+
+def _check_layout(lakehouse: Lakehouse, table: str, rows: str) -> None:
+    """The spec still produces the table's columns (else a MERGE would fail or drift)."""
+    have = [(f.name, f.dataType.simpleString()) for f in lakehouse.table(table).schema.fields]
+    want = [(f.name, f.dataType.simpleString()) for f in lakehouse.spark.table(rows).schema.fields]
+    if have != want:
+        diff = sorted(set(want) ^ set(have))
+        raise TargetError(f"{table}: the spec's columns differ from the table's ({', '.join(f'{n} {t}' for n, t in diff)}"
+                          f"): run `medallion rebuild --table {table}`")
+
+
+def expected_rows(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) -> DataFrame:
+    """What a full rebuild would write now, without writing it (for checks and tests)."""
+    spec = _spec(catalog, table)
+    infos, references = _sources(catalog, spec)
+    from framework.engine.targets.control import Seen
+
+    states = read_states(lakehouse, infos, references, Seen())
+    relations = register_views(lakehouse, f"{table}_expected", states, references, full=True)
+    return lakehouse.sql(TargetPlan(spec, infos).recompute(relations))
+
+
+def build_sequence(catalog: SpecCatalog, layer: str | None = None, tables: Iterable[str] | None = None) -> list[str]:
+    """Targets in dependency order, of one layer and/or among the given tables."""
+    specs = target_specs(catalog)
+    wanted = set(tables) if tables is not None else None
+    order = build_order({n: [s for s in spec.sources if s in specs] for n, spec in specs.items()})
+    return [n for n in order if (layer is None or specs[n].layer == layer) and (wanted is None or n in wanted)]
+
+
+def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, layer: str | None = None,
+                 tables: Iterable[str] | None = None, load_id: str | None = None) -> list[LoadResult]:
+    """Load every target of a layer (or the given ones) in dependency order; a failing target is
+    reported and the others still load."""
+    results = []
+    for table in build_sequence(catalog, layer, tables):
+        try:
+            result = load_target(lakehouse, catalog, table, report, load_id=load_id)
+        except LoadInterrupted:
+            raise
+        except TargetError as error:
+            report.error(table, str(error))
+            continue
+        except Exception as error:  # noqa: BLE001 - one broken target must not stop the others
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            report.error(table, f"load failed: {first}", "fix the cause, then rerun: the load resumes where it stopped")
+            continue
+        report.progress(f"{target_specs(catalog)[table].layer}: {result.describe()}")
+        results.append(result)
+    return results
