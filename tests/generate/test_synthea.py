@@ -1,0 +1,148 @@
+"""The real-Synthea engine: landing placement, the command line, the cache, the CLI options, and
+(slow) one real fetch and run."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from framework.generate import SOURCES
+from framework.generate import synthea as synthea_module
+from framework.generate.engines import ENGINES
+from framework.generate.synthea import (
+    MARKER,
+    SYNTHEA_RELEASE,
+    SyntheaError,
+    fetch,
+    generate_synthea,
+    place,
+    synthea_command,
+    synthea_home,
+)
+from framework.jobs.cli import main
+from framework.specs.catalog import load_catalog
+from tests.helpers import PROJECT
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MEDALLION_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(text.encode("utf-8"))
+
+
+def test_place_moves_the_sources_and_leaves_the_rest(tmp_path: Path) -> None:
+    csv = tmp_path / "output" / "csv"
+    _write(csv, "patients.csv", "Id,BIRTHDATE\r\np1,2000-01-01\r\np2,2001-02-03\r\n")
+    _write(csv, "payers.csv", "Id,NAME\n")  # header only: zero rows
+    _write(csv, "patient_expenses.csv", "PATIENT_ID,YEAR\np1,2020\n")  # the 19th file, not a source
+    _write(csv, "notes.txt", "not a table\n")
+    landing = tmp_path / "landing"
+
+    files = place(csv, landing)
+
+    assert [(f.source, f.delivery, f.rows) for f in files] == [("patients", 1, 2), ("payers", 1, 0)]
+    assert (landing / "patients" / "patients.csv").read_bytes().startswith(b"Id,BIRTHDATE\r\n")
+    assert files[0].path == landing / "patients" / "patients.csv"
+    assert sorted(p.name for p in landing.iterdir()) == ["patients", "payers"]  # absent sources: no folder
+    assert sorted(p.name for p in csv.iterdir()) == ["notes.txt", "patient_expenses.csv"]
+
+
+def test_place_replaces_an_earlier_file(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    _write(landing / "patients", "patients.csv", "old\n")
+    _write(tmp_path / "csv", "patients.csv", "Id\np1\n")
+    [report] = place(tmp_path / "csv", landing)
+    assert report.rows == 1
+    assert (landing / "patients" / "patients.csv").read_text() == "Id\np1\n"
+
+
+def test_command_line_is_reproducible_and_csv_only() -> None:
+    command = synthea_command("/jdk/bin/java", Path("/cache/lib"), Path("/work/output"), patients=20, seed=7,
+                              reference_date=date(2024, 6, 30), years_of_history=5)
+    assert command[:4] == ["/jdk/bin/java", "-cp", "/cache/lib/*", "App"]
+    for flag in ("--exporter.csv.export=true", "--exporter.fhir.export=false", "--exporter.hospital.fhir.export=false",
+                 "--exporter.practitioner.fhir.export=false", "--generate.thread_pool_size=1",
+                 "--exporter.baseDirectory=/work/output", "--exporter.years_of_history=5"):
+        assert flag in command
+    pairs = dict(itertools.pairwise(command))
+    assert pairs["-p"] == "20"
+    assert pairs["-s"] == pairs["-cs"] == "7"
+    assert pairs["-r"] == pairs["-e"] == "20240630"
+
+
+def test_pinned_release_and_registry() -> None:
+    assert SYNTHEA_RELEASE == "3.3.0"
+    assert set(ENGINES) == {"builtin", "synthea"}
+    assert ENGINES["synthea"].run is generate_synthea
+    assert "synthea_release" in ENGINES["synthea"].options
+    assert "deliveries" not in ENGINES["synthea"].options
+
+
+def test_a_complete_fetch_resolves_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = synthea_home()
+    (home / "lib").mkdir(parents=True)
+    (home / MARKER).write_text("done\n")
+    monkeypatch.setattr(shutil, "which", lambda _name: None)  # no Maven: must not be needed
+    assert fetch() == cache / "synthea" / SYNTHEA_RELEASE / "lib"
+
+
+def test_an_interrupted_fetch_is_redone_and_needs_maven(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (synthea_home() / "lib").mkdir(parents=True)  # jars but no marker: incomplete
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(SyntheaError, match="mvn not found: install Apache Maven"):
+        fetch()
+
+
+def test_a_failed_run_names_its_log(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(synthea_module, "fetch", lambda *_args: tmp_path / "lib")
+    monkeypatch.setattr(synthea_module, "java_executable", lambda: "false")  # exits 1, writes nothing
+    work = tmp_path / "work"
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda prefix: str(work.mkdir() or work))
+    with pytest.raises(SyntheaError, match=r"Synthea exited with code 1; its log is at .*synthea\.log"):
+        generate_synthea(tmp_path / "landing", patients=1)
+    assert (work / "synthea.log").exists()  # kept for the user to read
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--engine", "synthea", "--deliveries", "3"], "--deliveries does not apply to --engine synthea"),
+    (["--engine", "synthea", "--delivery", "2"], "--delivery does not apply to --engine synthea"),
+    (["--engine", "synthea", "--synthea-version", "3.0"], "--synthea-version does not apply to --engine synthea"),
+    (["--synthea-release", "3.2.0"], "--synthea-release does not apply to --engine builtin: it chooses"),
+])
+def test_options_of_the_other_engine_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 argv: list[str], message: str) -> None:
+    code = main(["generate", "--set", f"landing={tmp_path}", *argv])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_real_synthea_lands_files_the_bronze_specs_declare(tmp_path: Path) -> None:
+    """Fetches Synthea into the real cache (once, about a minute) and runs it for 20 patients."""
+    if shutil.which("java") is None or (shutil.which("mvn") is None and synthea_module.cached_lib() is None):
+        pytest.skip("needs java, and mvn for the first fetch")
+    landing = tmp_path / "landing"
+    report = generate_synthea(landing, patients=20, seed=5)
+
+    specs = load_catalog(PROJECT / "tables").bronze
+    landed = {f.source for f in report.files}
+    assert landed <= set(SOURCES)
+    assert {"patients", "encounters", "claims", "claims_transactions", "organizations", "providers", "payers"} <= landed
+    assert report.rows("patients") >= 20  # living patients; the deceased come on top
+    for f in report.files:
+        assert f.path == landing / f.source / f"{f.source}.csv"
+        header = f.path.read_text(encoding="utf-8").split("\n", 1)[0].rstrip("\r").split(",")
+        undeclared = [h for h in header if specs[f.source].column(h) is None]
+        assert not undeclared, f"{f.source}: columns not in tables/bronze/{f.source}.yml: {undeclared}"
+    assert not (landing / "patient_expenses").exists()
