@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from framework.engine.bronze.ingest_log import TABLE as LOG_TABLE
+from framework.engine.bronze.ingest_log import TABLE, IngestLog
 from framework.engine.lakehouse import Lakehouse
 from framework.specs.bronze import BronzeSpec
 
@@ -13,12 +13,12 @@ HEADINGS = ("table", "rows", "last_run", "files_ingested", "duplicates_skipped",
 
 def bronze_status(lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> list[dict[str, Any]]:
     log: dict[str, dict[str, Any]] = {}
-    if lakehouse.exists(LOG_TABLE):
+    if lakehouse.exists(TABLE):
         for row in lakehouse.sql(
             f"SELECT source, max(ingest_run_id) AS last_run, count_if(status = 'ingested') AS files, "
             f"count_if(status = 'duplicate') AS dups, sum(coalesce(rescued_rows, 0)) AS rescued, "
             f"count_if(archived_path IS NULL AND status != 'pending') AS unarchived "
-            f"FROM {lakehouse.name(LOG_TABLE)} GROUP BY source"
+            f"FROM ({IngestLog(lakehouse).latest_sql()}) GROUP BY source"
         ).collect():
             log[row["source"]] = row.asDict()
     rows = []

@@ -50,7 +50,7 @@ def archive(lakehouse: Lakehouse, report: Report) -> ArchiveResult:
                            "nothing to do unless the original file must be kept: restore it to the archive by hand")
             continue
         entry.archived_path = str(target)
-    log.update(result.moved + result.already)
+    log.append(result.moved + result.already)
     report.progress(f"archive: {len(result.moved)} file(s) moved"
                     + (f", {len(result.already)} finished from an interrupted run" if result.already else ""))
     return result

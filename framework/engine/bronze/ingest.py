@@ -6,11 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame, Observation
+from pyspark.sql import functions as F
 
-from framework.engine.bronze.ingest_log import DUPLICATE, INGESTED, PENDING, IngestLog, LogEntry
+from framework.engine.bronze.ingest_log import DROPPED, DUPLICATE, INGESTED, PENDING, IngestLog, LogEntry
 from framework.engine.bronze.landing import FileScan, scan_file, survey
 from framework.engine.bronze.reader import group_files, read_group
 from framework.engine.lakehouse import Lakehouse
@@ -94,7 +95,7 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
         outcome.files = len(scans)
         outcome.rows = sum(e.bronze_rows or 0 for e in done if e.source == source)
         outcome.rescued_rows = sum(e.rescued_rows or 0 for e in done if e.source == source)
-    log.update(done)
+    log.append(done)
     return result
 
 
@@ -125,15 +126,26 @@ def _append(lakehouse: Lakehouse, spec: BronzeSpec, scans: list[FileScan], run_i
                              "null and the reason in _rescue_reason",
                              f"re-export the file with its full header, or mark the column(s) optional in {spec.file}")
         frame: DataFrame = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
-        frame.write.format("delta").mode("append").option("mergeSchema", "true").saveAsTable(lakehouse.name(spec.table))
-    rows = lakehouse.sql(
-        f"SELECT source_file, count(*) AS n, count(_rescue_reason) AS r "
-        f"FROM {lakehouse.name(spec.table)} WHERE ingest_run_id = '{run_id}' GROUP BY source_file"
-    ).collect()
-    counts = {_file_name(row["source_file"]): (int(row["n"]), int(row["r"])) for row in rows}
+        # rows and rescued rows per file, counted while writing: no second pass over the data
+        observation = Observation(f"bronze_{spec.source}")
+        metrics = [metric for index, scan in enumerate(scans) for metric in _file_metrics(index, scan)]
+        # writeTo: observed metrics of a v1 saveAsTable do not reach Python
+        frame.observe(observation, *metrics).writeTo(lakehouse.name(spec.table)).option("mergeSchema", "true").append()
+        observed = observation.get
+    else:
+        observed = {}
+    counts = {scan.name: (int(observed.get(f"rows_{i}", 0)), int(observed.get(f"rescued_{i}", 0)))
+              for i, scan in enumerate(scans)}
     if any(r for _, r in counts.values()):
         _report_rescued(lakehouse, spec, run_id, report)
     return counts
+
+
+def _file_metrics(index: int, scan: FileScan) -> list[Column]:
+    """Count rows of one file by its name: every file of a run sits in one source folder."""
+    from_file = F.regexp_extract(F.col("source_file"), r"([^/]*)$", 1) == quote(scan.name)
+    return [F.count_if(from_file).alias(f"rows_{index}"),
+            F.count_if(from_file & F.col("_rescue_reason").isNotNull()).alias(f"rescued_{index}")]
 
 
 def _file_name(uri: str) -> str:
@@ -218,9 +230,9 @@ def _settle_pending(lakehouse: Lakehouse, log: IngestLog, specs: dict[str, Bronz
                 entry.status = INGESTED
                 committed.append(entry)
             else:
+                entry.status = DROPPED
                 dropped.append(entry)
-    log.update(committed)
-    log.delete(dropped)
+    log.append(committed + dropped)
     report.info("ingest log", f"settled an interrupted run: {len(committed)} file(s) had landed, "
                 f"{len(dropped)} had not and are ingested again")
     return [e for e in entries if e not in dropped]

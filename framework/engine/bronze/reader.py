@@ -121,6 +121,7 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
         problems.append(F.when(text.contains("\ufffd"), F.lit("invalid UTF-8 bytes (shown as U+FFFD)")))
         rescued.extend([F.lit("_text_with_invalid_utf8"), F.when(text.contains("\ufffd"), text)])
     reason = F.concat_ws("; ", *problems)
+    # built only for rows with a problem: a map per row would cost more than the parse itself
     rescued_map = F.map_filter(F.create_map(*rescued), lambda _k, v: v.isNotNull())
     columns = [
         values.get(c.name, F.lit(None).cast(c.sql_type)).alias(c.name) for c in group.spec.columns
@@ -128,7 +129,7 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
         F.lit(run_timestamp).cast("timestamp").alias("ingest_timestamp"),
         F.col("_metadata.file_path").alias("source_file"),
         F.lit(run_id).alias("ingest_run_id"),
-        F.when(F.size(rescued_map) > 0, F.to_json(rescued_map)).alias("_rescued_data"),
+        F.when((reason != "") & (F.size(rescued_map) > 0), F.to_json(rescued_map)).alias("_rescued_data"),
         F.when(reason != "", reason).alias("_rescue_reason"),
     ]
     return raw.select(*columns)

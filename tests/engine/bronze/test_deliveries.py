@@ -72,7 +72,7 @@ def test_deliveries_resends_and_crashes_leave_exactly_the_distinct_files(spark: 
             entries = log.entries()
             for entry in entries:
                 entry.status = PENDING
-            log.update(entries)
+            log.append(entries)
             run_ingest(lakehouse)  # the rerun
         archive(lakehouse, Report(quiet=True))
     generate(landing, patients=10, seed=3, deliveries=2, delivery=2)  # delivery 2 re-sent, identical

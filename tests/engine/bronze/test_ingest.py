@@ -204,7 +204,7 @@ def test_crash_between_ingest_and_archive_does_not_ingest_twice(spark: Any, tmp_
     entries = log.entries()
     for entry in entries:  # ... or even before the log recorded the append
         entry.status, entry.bronze_rows = PENDING, None
-    log.update(entries)
+    log.append(entries)
     report, _ = run(lakehouse, ["organizations"])
     assert "settled an interrupted run: 1 file(s) had landed" in messages(report)
     assert len(rows(lakehouse, "organizations_bronze")) == 1
