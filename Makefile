@@ -16,11 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Two deliveries: the history, then ~5% new data with re-sent dimensions (an incremental run).
 run: $(STAMP)
 	$(BIN)/medallion validate $(ARGS)
-	$(BIN)/medallion generate --patients $(PATIENTS) --seed $(SEED) $(ARGS)
+	$(BIN)/medallion generate --patients $(PATIENTS) --seed $(SEED) --deliveries 2 --delivery 1 $(ARGS)
+	$(BIN)/medallion run $(ARGS)
+	$(BIN)/medallion generate --patients $(PATIENTS) --seed $(SEED) --deliveries 2 --delivery 2 $(ARGS)
 	$(BIN)/medallion run $(ARGS)
 	$(BIN)/medallion status $(ARGS)
+	$(BIN)/medallion sql $(ARGS) \
+	  "SELECT year, month, sum(member_months) AS members, round(sum(total_cost) / sum(member_months), 2) AS pmpm FROM member_monthly_snapshot_gold GROUP BY year, month ORDER BY year DESC, month DESC LIMIT 12" \
+	  "SELECT provider_specialty, count(*) AS lines, sum(payment_amount) AS paid FROM claims_silver WHERE transaction_type = 'PAYMENT' GROUP BY provider_specialty ORDER BY paid DESC LIMIT 10" \
+	  "SELECT encounter_class, count(*) AS encounters, round(avg(total_claim_cost), 2) AS avg_cost FROM patient_encounters_silver GROUP BY encounter_class ORDER BY encounters DESC"
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not spark" -q

@@ -4,14 +4,13 @@ its own schema (and landing folder), so tests never see each other's tables."""
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from framework.config import Environment
-from tests.helpers import PROJECT
+from tests.helpers import make_env
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -37,8 +36,4 @@ def spark(lakehouse_root: Path) -> Iterator[object]:
 @pytest.fixture
 def env(tmp_path: Path, lakehouse_root: Path) -> Environment:
     """A fresh environment: own landing folder, own schema in the shared lakehouse."""
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    return Environment(name="test", runtime="local", landing=str(landing), lakehouse=str(lakehouse_root),
-                       catalog="spark_catalog", schema=f"t_{uuid.uuid4().hex[:12]}",
-                       tables=str(PROJECT / "tables"))
+    return make_env(tmp_path, lakehouse_root)

@@ -8,7 +8,6 @@ from framework.engine.bronze.ingest_log import TABLE, IngestLog
 from framework.engine.lakehouse import Lakehouse
 from framework.specs.bronze import BronzeSpec
 
-HEADINGS = ("table", "rows", "last_run", "files_ingested", "duplicates_skipped", "rescued_rows", "files_to_archive")
 
 
 def bronze_status(lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> list[dict[str, Any]]:
@@ -29,16 +28,3 @@ def bronze_status(lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> list[di
                      "files_ingested": entry.get("files", 0), "duplicates_skipped": entry.get("dups", 0),
                      "rescued_rows": entry.get("rescued", 0), "files_to_archive": entry.get("unarchived", 0)})
     return rows
-
-
-def format_rows(rows: list[dict[str, Any]]) -> str:
-    """A plain text table, one line per row."""
-    if not rows:
-        return "(no rows)"
-    headings = list(rows[0])
-    cells = [[("" if r[h] is None else f"{r[h]:,}" if isinstance(r[h], int) else str(r[h])) for h in headings] for r in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headings)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(lines)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from framework.engine.runs import new_run_id
 from framework.jobs.context import Context
+from framework.specs.errors import did_you_mean
 
 Step = Callable[[Context, list[str] | None, str], None]
 
@@ -25,10 +26,39 @@ def _archive(context: Context, tables: list[str] | None, run_id: str) -> None:
     archive(context.lakehouse, context.report)
 
 
+def _targets(layer: str) -> Step:
+    """The step that loads every silver or gold target of a layer (or the given ones)."""
+
+    def step(context: Context, tables: list[str] | None, run_id: str) -> None:
+        from framework.engine.reconcile import run_checks
+        from framework.engine.targets.load import load_targets
+        from framework.specs.targets.sources import target_specs
+
+        specs = target_specs(context.specs)
+        if tables is not None:
+            unknown = [t for t in tables if t not in specs and t not in context.specs.bronze]
+            for table in unknown:
+                hint = did_you_mean(table, set(specs) | set(context.specs.bronze))
+                if not any(f.where == table and f.level == "error" for f in context.report.findings):
+                    context.report.error(table, "no bronze source or target of that name", hint)
+            tables = [t for t in tables if t in specs and specs[t].layer == layer]
+            if not tables:
+                return
+        results = load_targets(context.lakehouse, context.specs, context.report, layer=layer, tables=tables,
+                               load_id=run_id)
+        # reconciliation runs after each load: a failing `error` check fails the run
+        changed = [r.table for r in results if r.new_runs]
+        if changed:
+            run_checks(context.lakehouse, context.specs, context.report, changed)
+
+    return step
+
+
 #: step name -> what it runs; `run` without a layer runs PIPELINE in order.
-STEPS: dict[str, Step] = {"bronze": _bronze, "archive": _archive}
-LAYERS: tuple[str, ...] = ("bronze",)
-PIPELINE: tuple[str, ...] = ("bronze", "archive")
+STEPS: dict[str, Step] = {"bronze": _bronze, "archive": _archive, "silver": _targets("silver"),
+                          "gold": _targets("gold")}
+LAYERS: tuple[str, ...] = ("bronze", "silver", "gold")
+PIPELINE: tuple[str, ...] = ("bronze", "archive", "silver", "gold")
 
 
 def run_layers(context: Context, layers: list[str], tables: list[str] | None) -> int:

@@ -93,9 +93,13 @@ def _spec_name(spec: Any) -> str:
 
 
 def _duplicate_tables(catalog: SpecCatalog) -> list[Problem]:
+    from framework.specs.kinds import KINDS
+
     seen: dict[str, Path] = {}
     problems = []
-    for specs in catalog.by_kind.values():
+    for kind, specs in catalog.by_kind.items():
+        if not KINDS[kind].produces_table:
+            continue
         for spec in specs.values():
             if spec.table in seen:
                 problems.append(Problem(spec.file, None, f"table {spec.table!r} is also produced by {seen[spec.table]}"))

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from framework.specs.bronze import parse_bronze
 from framework.specs.checks import check_bronze
+from framework.specs.reconcile import check_reconcile, parse_checks
+from framework.specs.targets.checks import check_targets_of
+from framework.specs.targets.parse import parse_target
 
 if TYPE_CHECKING:
     from framework.specs.catalog import SpecCatalog
@@ -26,6 +29,8 @@ class SpecKind:
     parse: Callable[[dict[str, Any], Path], Any]
     #: cross-reference checks over the whole catalog, run after every file parsed
     check: Callable[[SpecCatalog], list[Problem]]
+    #: whether a spec of this kind produces a table (its name must be unique across kinds)
+    produces_table: bool = True
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -39,4 +44,7 @@ def _schema(name: str) -> dict[str, Any]:
 
 KINDS: dict[str, SpecKind] = {
     "bronze": SpecKind("bronze", "bronze.schema.json", parse_bronze, check_bronze),
+    "silver": SpecKind("silver", "silver.schema.json", parse_target, check_targets_of("silver")),
+    "gold": SpecKind("gold", "gold.schema.json", parse_target, check_targets_of("gold")),
+    "checks": SpecKind("checks", "checks.schema.json", parse_checks, check_reconcile, produces_table=False),
 }

@@ -13,7 +13,7 @@ and the file is ingested afresh. Archive records `archived_path` once a file mov
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame
 
@@ -85,7 +85,7 @@ class IngestLog:
         """Record the current state of these entries (new files, or changed ones)."""
         if not entries:
             return
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(UTC).replace(tzinfo=None)
         for entry in entries:
             entry.logged_at = now
         _frame(self.lakehouse, entries).write.format("delta").mode("append").saveAsTable(self.name)

@@ -64,7 +64,12 @@ class Control:
         self.name = lakehouse.name(TABLE)
 
     def ensure(self) -> None:
-        self.lakehouse.create_table(TABLE, COLUMNS, "medallion: per target, the source runs it has processed")
+        try:
+            self.lakehouse.create_table(TABLE, COLUMNS, "medallion: per target, the source runs it has processed")
+        except Exception:
+            # parallel loads (one task per target) may race to create it: the loser finds it there
+            if not self.lakehouse.exists(TABLE):
+                raise
 
     def seen(self, target: str) -> Seen:
         rows = self.lakehouse.sql(

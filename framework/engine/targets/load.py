@@ -155,16 +155,16 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
            result: LoadResult) -> None:
     table = plan.spec.table
     changed = [n for n, s in states.items() if s.changed]
-    every = any(states[n].untraceable or plan.always_everything(n) for n in changed)
+    every = any(states[n].untraceable or plan.changes.always_everything(n) for n in changed)
     if not every:
-        every = any(bool(lakehouse.sql(plan.global_changed(step, relations)).collect()[0][0])
-                    for n in changed for step in plan.global_aggregates(n))
-    traced = [n for n in changed if plan.touches_scopes(n)]
+        every = any(bool(lakehouse.sql(plan.changes.global_changed(step, relations)).collect()[0][0])
+                    for n in changed for step in plan.changes.global_aggregates(n))
+    traced = [n for n in changed if plan.changes.touches_scopes(n)]
     if not every and not traced:
         return
     scope = None
     if not every:
-        query = plan.scope_query(relations, traced)
+        query = plan.changes.scope_query(relations, traced)
         if query is None:
             every = True
         else:
@@ -172,6 +172,8 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
             scope = lakehouse.name(scope_table(table))
             lakehouse.sql(f"DROP TABLE IF EXISTS {scope}")
             lakehouse.sql(f"CREATE TABLE {scope} USING DELTA AS {query}")
+            if not lakehouse.sql(f"SELECT 1 FROM {scope} LIMIT 1").collect():
+                return  # the new rows changed nothing this target reads (e.g. dimensions re-sent as they were)
     result.every_scope = every
     rows = view_name(table, "_", "rows")
     lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scope)}")
@@ -232,7 +234,7 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
         except TargetError as error:
             report.error(table, str(error))
             continue
-        except Exception as error:  # noqa: BLE001 - one broken target must not stop the others
+        except Exception as error:  # one broken target must not stop the others
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             report.error(table, f"load failed: {first}", "fix the cause, then rerun: the load resumes where it stopped")
             continue

@@ -70,12 +70,7 @@ def read_states(lakehouse: Lakehouse, sources: Mapping[str, SourceInfo], referen
             state.fingerprint_seen = state.fingerprint in seen.fingerprints.get(name, set())
         else:
             state.exists = lakehouse.exists(info.table)
-        if info.kind == BRONZE and state.exists:
-            state.runs = sorted(r[0] for r in lakehouse.sql(
-                f"SELECT DISTINCT ingest_run_id FROM {lakehouse.name(info.table)}").collect() if r[0] is not None)
-            done = seen.runs.get(name, set())
-            state.new_runs = [r for r in state.runs if r not in done]
-        elif info.kind == TARGET:
+        if info.kind == TARGET:
             if not state.exists:
                 raise MissingSource(info.table)
             detail = lakehouse.sql(f"DESCRIBE DETAIL {lakehouse.name(info.table)}").collect()[0]
@@ -84,6 +79,18 @@ def read_states(lakehouse: Lakehouse, sources: Mapping[str, SourceInfo], referen
                                 .collect()[0]["version"])
             state.seen = seen.versions.get(name)
         states[name] = state
+    bronze = [n for n, s in states.items() if s.info.kind == BRONZE and s.exists]
+    if bronze:  # every bronze source's runs in one query
+        union = " UNION ALL ".join(f"SELECT DISTINCT {literal(n)} AS source, ingest_run_id "
+                                   f"FROM {lakehouse.name(states[n].info.table)}" for n in bronze)
+        for row in lakehouse.sql(union).collect():
+            if row["ingest_run_id"] is not None:
+                states[row["source"]].runs.append(row["ingest_run_id"])
+        for name in bronze:
+            state = states[name]
+            state.runs.sort()
+            done = seen.runs.get(name, set())
+            state.new_runs = [r for r in state.runs if r not in done]
     return states
 
 
@@ -163,14 +170,16 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
         current[name] = names["cur"]
         if "prev" in queries:
             previous[name], changed[name] = names["prev"], names["chg"]
-    return Relations(current, previous, changed)
+    new_rows = {name: (f"ingest_run_id IN ({_in(state.new_runs)})" if state.new_runs else "FALSE")
+                for name, state in states.items() if state.info.kind == BRONZE and not full}
+    return Relations(current, previous, changed, new_rows)
 
 
 def _readable(lakehouse: Lakehouse, query: str) -> bool:
     """Whether a change-feed query plans (the feed may be off for those versions, or vacuumed)."""
     try:
         lakehouse.sql(f"SELECT * FROM ({query}) LIMIT 0").collect()
-    except Exception:  # noqa: BLE001 - any failure means: recompute everything instead
+    except Exception:  # any failure means: recompute everything instead
         return False
     return True
 

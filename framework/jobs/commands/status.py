@@ -4,6 +4,7 @@ import argparse
 
 from framework.jobs.commands.base import Command
 from framework.jobs.context import Context
+from framework.jobs.output import render
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -11,9 +12,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(context: Context, args: argparse.Namespace) -> int:
-    from framework.engine.status import bronze_status, format_rows
+    from framework.engine.status import bronze_status
 
-    print(format_rows(bronze_status(context.lakehouse, context.specs.bronze)))
+    rows = bronze_status(context.lakehouse, context.specs.bronze)
+    print(render(list(rows[0]) if rows else [], rows, "table"))
     return 0
 
 

@@ -1,0 +1,86 @@
+"""`medallion-task`: the generic task every Databricks job task runs (a python_wheel_task).
+
+One pipeline step for one table: `--layer bronze|archive|silver|gold [--table NAME]`, in the
+environment `--env NAME` with `--set key=value` overrides, exactly as `medallion run` would.
+On Databricks the runtime owns the Spark session (classic job clusters and serverless alike);
+with `--env local` the embedded local session starts, or a caller (a test) hands one in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from framework.config import Environment, load_environment
+from framework.config.environment import parse_overrides
+from framework.config.errors import ConfigError
+from framework.jobs.context import Context
+from framework.jobs.pipeline import LAYERS, STEPS, run_layers
+from framework.specs.errors import SpecError, did_you_mean
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="medallion-task", description="Run one pipeline step for one table.")
+    parser.add_argument("--env", default="local", help="environment: configs/NAME.yml (default: local)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a config key, e.g. --set catalog=main (repeatable)")
+    parser.add_argument("--layer", required=True, choices=list(STEPS), help="the step to run")
+    parser.add_argument("--table", default=None,
+                        help="a bronze source or a silver/gold table (default: every table of the layer)")
+    return parser
+
+
+def runtime_session(env: Environment) -> SparkSession | None:
+    """The session Databricks gives a wheel task; None for a local environment (started lazily)."""
+    if env.is_local:
+        return None
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+    # Synthea's datetimes end in Z and its dates have no zone: read and write them in UTC.
+    # (One of the settings serverless compute lets a session change.)
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    return session
+
+
+def _check_table(context: Context, layer: str, table: str | None) -> None:
+    """Fail on a table the layer does not have, before any work (a typo in a job must not pass)."""
+    if table is None:
+        return
+    if layer not in LAYERS:
+        raise ConfigError(f"--layer {layer} works on every table at once: it takes no --table")
+    known = context.specs.by_kind.get(layer, {})
+    if table not in known:
+        hint = did_you_mean(table, set(known))
+        raise ConfigError(f"--table {table}: no {layer} table of that name" + (f"; {hint}" if hint else ""))
+
+
+def run_task(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
+    """Run the task; return the exit status. `spark` replaces the session the environment would use."""
+    args = build_parser().parse_args(argv)
+    try:
+        env = load_environment(args.env, parse_overrides(args.overrides))
+        context = Context(env=env)
+        _check_table(context, args.layer, args.table)
+        context.spark_session = spark or runtime_session(env)
+        return run_layers(context, [args.layer], [args.table] if args.table else None)
+    except (ConfigError, SpecError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script. Databricks ignores a return value, so a failure raises SystemExit
+    (which fails the task); success returns normally."""
+    code = run_task(argv)
+    if code:
+        raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Reconciliation checks: declared in YAML beside each target (`kind: checks`), run after loads.
+
+Each check is one kind from a registry (unique, not_null, non_negative, references,
+conservation); `severity` decides whether a failure fails the run (`error`) or is reported
+(`warn`). Pure Python: the engine turns each check into SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from framework.specs.errors import Problem, did_you_mean
+from framework.specs.yaml_source import line_at
+
+if TYPE_CHECKING:
+    from framework.specs.catalog import SpecCatalog
+
+SEVERITIES = ("error", "warn")
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str  # a key of CHECK_KINDS in the engine
+    name: str
+    severity: str
+    columns: tuple[str, ...] = ()  # unique / not_null / non_negative: target columns
+    column: str | None = None  # references: the target column
+    source: str | None = None  # references / conservation: a bronze source or a target table
+    to: str | None = None  # references: the referenced column; conservation: the source key expression
+    key: str | None = None  # conservation: the target column holding the source key
+    index: int = 0  # position in the file, for located messages
+
+
+@dataclass(frozen=True)
+class CheckSet:
+    table: str
+    checks: tuple[Check, ...]
+    file: Path
+
+
+def _check(raw: dict[str, Any], index: int) -> Check:
+    kind = next(k for k in raw if k not in ("severity", "name"))
+    body = raw[kind]
+    severity = raw.get("severity", "error")
+    if kind in ("unique", "not_null", "non_negative"):
+        columns = tuple(body) if isinstance(body, list) else (body,)
+        return Check(kind, raw.get("name", f"{kind}({', '.join(columns)})"), severity, columns=columns, index=index)
+    if kind == "references":
+        return Check(kind, raw.get("name", f"references({body['column']} -> {body['source']}.{body['to']})"), severity,
+                     column=body["column"], source=body["source"], to=body["to"], index=index)
+    return Check(kind, raw.get("name", f"conservation({body['source']}.{body['source_key']} = {body['key']})"), severity,
+                 source=body["source"], to=body["source_key"], key=body["key"], index=index)
+
+
+def parse_checks(doc: dict[str, Any], file: Path) -> CheckSet:
+    return CheckSet(table=doc["table"], checks=tuple(_check(c, i) for i, c in enumerate(doc["checks"])), file=file)
+
+
+def check_reconcile(catalog: SpecCatalog) -> list[Problem]:
+    """Checks name a real target and real columns of it and of their sources."""
+    from framework.specs.targets.sources import target_specs
+
+    targets = target_specs(catalog)
+    bronze = {s: set(spec.column_names) for s, spec in catalog.bronze.items()}
+    tables: dict[str, set[str]] = {t: set(spec.output_columns) for t, spec in targets.items()}
+    tables.update(bronze)
+    problems: list[Problem] = []
+    for check_set in catalog.by_kind.get("checks", {}).values():
+        doc = catalog.documents[check_set.file]
+        target = targets.get(check_set.table)
+        if target is None:
+            problems.append(Problem(check_set.file, line_at(doc, ["table"]), f"no target table {check_set.table!r}",
+                                    did_you_mean(check_set.table, set(targets))))
+            continue
+        columns = set(target.output_columns)
+        for check in check_set.checks:
+            where = line_at(doc, ["checks", check.index])
+            named = [*check.columns, *(c for c in (check.column, check.key) if c)]
+            for column in named:
+                if column not in columns:
+                    problems.append(Problem(check_set.file, where, f"{check.name}: {check_set.table} has no column {column!r}",
+                                            did_you_mean(column, columns)))
+            if check.source is not None and check.source not in tables:
+                problems.append(Problem(check_set.file, where, f"{check.name}: unknown source {check.source!r}",
+                                        did_you_mean(check.source, set(tables))))
+            elif check.kind == "references" and check.to not in tables.get(check.source or "", set()):
+                problems.append(Problem(check_set.file, where, f"{check.name}: {check.source} has no column {check.to!r}",
+                                        did_you_mean(check.to or "", tables.get(check.source or "", set()))))
+    return problems
+

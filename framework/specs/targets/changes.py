@@ -1,0 +1,207 @@
+"""Which scopes a change touches: the diff of each changed source, traced back to the driver."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from framework.specs.targets.expressions import column_refs, order_sql, quote
+from framework.specs.targets.model import Aggregate, Join
+from framework.specs.targets.sources import REFERENCE, SourceInfo
+from framework.specs.targets.sql import Query, Relations, all_of, columns_of
+
+if TYPE_CHECKING:
+    from framework.specs.targets.plan import TargetPlan
+
+ALL = None  # "every scope": returned where a change cannot be traced to scopes
+
+
+class ChangeTracer:
+    """The scope queries of one target."""
+
+    def __init__(self, plan: TargetPlan):
+        self.plan = plan
+        self.spec = plan.spec
+        self.sources = plan.sources
+        self.driver = plan.driver
+        self.alias = plan.alias
+
+    def always_everything(self, source: str) -> bool:
+        """A change of this source cannot be traced to scopes: every scope is recomputed."""
+        if self.sources[source].kind == REFERENCE:
+            return True
+        return any(isinstance(step, Join | Aggregate) and step.source == source and step.on
+                   and self._propagation_path(index) is None for index, step in enumerate(self.spec.steps))
+
+    def touches_scopes(self, source: str) -> bool:
+        """Changes of this source are traced to scopes (it drives, or a step matches on it)."""
+        return source == self.spec.driver.source or any(
+            isinstance(s, Join | Aggregate) and s.source == source and s.on for s in self.spec.steps)
+
+    def global_aggregates(self, source: str) -> list[Aggregate]:
+        return [s for s in self.spec.aggregates if s.source == source and s.is_global]
+
+    def global_changed(self, step: Aggregate, relations: Relations) -> str:
+        """One boolean: did a global aggregate's measures change since the target last saw them?"""
+        info, a = self.sources[step.source], step.alias
+        measures = ", ".join(f"{m.text} AS {quote(name)}" for name, m in step.measures)
+        filters = f" WHERE {step.where.text}" if step.where is not None else ""
+
+        def totals(relation: str) -> str:
+            return (f"(SELECT struct({measures}) FROM ({self.plan.aggregate_rows(step, info, relation, None)}) "
+                    f"{a}{filters})")
+
+        return (f"SELECT NOT ({totals(relations.previous[step.source])} <=> "
+                f"{totals(relations.current[step.source])}) AS changed")
+
+    def scope_query(self, relations: Relations, changed: Iterable[str]) -> str | None:
+        """Distinct scope tuples touched by the changed sources; ALL (None) when untraceable."""
+        w, parts = Query(), []
+        for source in sorted(set(changed)):
+            if self.always_everything(source):
+                return ALL
+            if source == self.spec.driver.source:
+                parts.append(self._driver_changes(w, relations))
+            for index, step in enumerate(self.spec.steps):
+                if isinstance(step, Join | Aggregate) and step.source == source and step.on:
+                    values = self._step_changes(w, step, relations)
+                    part = self._propagate(w, index, values, relations)
+                    if part is None:
+                        return ALL
+                    parts.append(part)
+        names = ", ".join(quote(n) for n in self.spec.scope_columns)
+        if not parts:
+            empty = ", ".join(f"CAST(NULL AS STRING) AS {quote(n)}" for n in self.spec.scope_columns)
+            return f"SELECT {empty} WHERE FALSE"
+        union = "\nUNION\n".join(f"SELECT {names} FROM {p}" for p in parts)
+        return w.render(f"SELECT DISTINCT * FROM (\n{union}\n) __u")
+
+    def _scope_select(self) -> str:
+        return ", ".join(f"({self.plan.scope_expr(n)}) AS {quote(n)}" for n in self.spec.scope_columns)
+
+    def _driver_changes(self, w: Query, relations: Relations) -> str:
+        source = self.spec.driver.source
+        key = self.plan.source_key()
+        values = self._changed_values(w, self.alias, self.driver, relations, source, key, [],
+                                      self.plan.read[self.alias], [self.plan.scope_expr(n) for n in self.spec.scope_columns])
+        renamed = ", ".join(f"__v{i} AS {quote(n)}" for i, n in enumerate(self.spec.scope_columns))
+        return w.add("touched", f"SELECT {renamed} FROM {values}")
+
+    def _step_changes(self, w: Query, step: Join | Aggregate, relations: Relations) -> str:
+        info = self.sources[step.source]
+        if isinstance(step, Join):
+            values = [f"{step.alias}.{quote(c)}" for c, _ in step.on]
+            order = [order_sql(p.text) for p in step.pick]
+            key = values
+        else:
+            values = [s.text for s, _ in step.on]
+            order = []
+            key = self.plan.source_key(step)
+        return self._changed_values(w, step.alias, info, relations, step.source, key, order,
+                                    self.plan.read[step.alias], values)
+
+    def _changed_values(self, w: Query, a: str, info: SourceInfo, relations: Relations, source: str,
+                        key: list[str], order: list[str], compared: Iterable[str], values: list[str]) -> str:
+        """`values` (as __v0, __v1, ...) of the old and new chosen rows of every key whose chosen
+        row changed in the compared columns; a key's chosen row is the first by `order`, then its
+        latest version."""
+        picked = ", ".join(f"({v}) AS __v{i}" for i, v in enumerate(values))
+        if not key:  # every row stands alone: its values are touched
+            return w.add("values", f"SELECT DISTINCT {picked} FROM {relations.changed[source]} {a}")
+        keys = ", ".join(f"({k}) AS __k{i}" for i, k in enumerate(key))
+        touched = w.add("keys", f"SELECT DISTINCT {keys} FROM {relations.changed[source]} {a}")
+        compare = ", ".join(["TRUE AS __present", *(f"{a}.{quote(c)}" for c in sorted(compared))])
+        semi = all_of(f"({k}) <=> __t.__k{i}" for i, k in enumerate(key))
+        if source in relations.new_rows:
+            return self._changed_values_in_place(w, a, info, relations, source, key, order, compare, values,
+                                                 touched, semi)
+
+        def chosen(relation: str) -> str:
+            rows = self.plan.latest_rows(a, info, f"(SELECT {a}.* FROM {relation} {a} LEFT SEMI JOIN {touched} __t "
+                                                f"ON {semi})", key, order)
+            return (f"SELECT {keys}, struct({compare}) AS __cmp, struct({columns_of(a, info.columns)}) AS __row "
+                    f"FROM ({rows}) {a}")
+
+        new = w.add("new", chosen(relations.current[source]))
+        old = w.add("old", chosen(relations.previous[source]))
+        same_key = all_of(f"__c.__k{i} <=> __p.__k{i}" for i in range(len(key)))
+        diff = w.add("diff", f"SELECT __c.__row AS __cr, __p.__row AS __pr FROM {new} __c FULL OUTER JOIN {old} __p "
+                             f"ON {same_key} WHERE NOT (__c.__cmp <=> __p.__cmp)")
+        both = w.add("versions", f"SELECT __cr.* FROM {diff} WHERE __cr IS NOT NULL UNION ALL "
+                                 f"SELECT __pr.* FROM {diff} WHERE __pr IS NOT NULL")
+        return w.add("values", f"SELECT DISTINCT {picked} FROM {both} {a}")
+
+    def _changed_values_in_place(self, w: Query, a: str, info: SourceInfo, relations: Relations, source: str,
+                                 key: list[str], order: list[str], compare: str, values: list[str], touched: str,
+                                 semi: str) -> str:
+        """`_changed_values` for an append-only source: the chosen row among all rows and among the
+        rows that are not new, side by side in one pass over the touched keys."""
+        is_new = relations.new_rows[source]
+        ranking = ", ".join([*order, *self.plan.latest(a, info)])
+        partition = ", ".join(key)
+        keys = ", ".join(f"({k}) AS __k{i}" for i, k in enumerate(key))
+        picked = ", ".join(f"({v}) AS __v{i}" for i, v in enumerate(values))
+        ranked = w.add("ranked", f"SELECT {keys}, struct({compare}) AS __cmp, struct({picked}) AS __val, "
+                                 f"({is_new}) AS __new,\n"
+                                 f"  row_number() OVER (PARTITION BY {partition} ORDER BY {ranking}) AS __rn_now,\n"
+                                 f"  row_number() OVER (PARTITION BY {partition} ORDER BY ({is_new}), {ranking}) "
+                                 f"AS __rn_before\n"
+                                 f"FROM {relations.current[source]} {a} LEFT SEMI JOIN {touched} __t ON {semi}")
+        group = ", ".join(f"__k{i}" for i in range(len(key)))
+        pairs = w.add("pairs", f"SELECT max(CASE WHEN __rn_now = 1 THEN __cmp END) AS __now, "
+                               f"max(CASE WHEN __rn_before = 1 AND NOT __new THEN __cmp END) AS __before, "
+                               f"collect_set(CASE WHEN __rn_now = 1 OR (__rn_before = 1 AND NOT __new) THEN __val END) "
+                               f"AS __vals FROM {ranked} GROUP BY {group}")
+        return w.add("values", f"SELECT DISTINCT __x.* FROM (SELECT inline(__vals) FROM {pairs} "
+                               f"WHERE NOT (__now <=> __before)) __x")
+
+    def _propagation_path(self, index: int) -> list[tuple[int, list[int]]] | None:
+        """How step `index`'s match values lead back to the driver: the steps passed through,
+        each with the match pairs used; None when they do not."""
+        step = self.spec.steps[index]
+        assert isinstance(step, Join | Aggregate)
+        raw = set(self.driver.columns)
+        groups: dict[str, list[int]] = {}
+        for i, (_, outer) in enumerate(step.on):
+            refs = column_refs(outer.text)
+            aliases = {r.alias for r in refs}
+            if len(aliases) != 1 or None in aliases:
+                continue
+            alias = next(iter(aliases))
+            if alias is None:
+                continue
+            if alias == self.alias and all(self.driver.resolve(r.name) in raw for r in refs):
+                groups.setdefault(alias, []).append(i)
+            elif alias != self.alias:
+                earlier = next((j for j, s in enumerate(self.spec.steps[:index])
+                                if isinstance(s, Join) and s.alias == alias), None)
+                if earlier is not None:
+                    groups.setdefault(alias, []).append(i)
+        if self.alias in groups:
+            return [(index, groups[self.alias])]
+        for alias, pairs in groups.items():
+            rest = self._propagation_path(self.spec.index_of(alias))
+            if rest is not None:
+                return [(index, pairs), *rest]
+        return None
+
+    def _propagate(self, w: Query, index: int, values: str, relations: Relations) -> str | None:
+        """The scopes whose rows matched the changed `values` of step `index`."""
+        path = self._propagation_path(index)
+        if path is None:
+            return None
+        for position, (step_index, pairs) in enumerate(path):
+            step = self.spec.steps[step_index]
+            assert isinstance(step, Join | Aggregate)
+            match = all_of(f"({step.on[i][1].text}) <=> __v.__v{i}" for i in pairs)
+            if position == len(path) - 1:  # the pairs read the driver
+                driver = relations.current[self.spec.driver.source]
+                return w.add("touched", f"SELECT DISTINCT {self._scope_select()} FROM {driver} {self.alias} "
+                                        f"LEFT SEMI JOIN {values} __v ON {match}")
+            # the pairs read an earlier join: its rows with those values give its own match values
+            via = self.spec.steps[path[position + 1][0]]
+            assert isinstance(via, Join)
+            keys = ", ".join(f"{via.alias}.{quote(c)} AS __v{j}" for j, (c, _) in enumerate(via.on))
+            values = w.add("values", f"SELECT DISTINCT {keys} FROM {relations.current[via.source]} {via.alias} "
+                                     f"LEFT SEMI JOIN {values} __v ON {match}")
+        return None  # unreachable: the path ends at the driver

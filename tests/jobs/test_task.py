@@ -1,0 +1,91 @@
+"""`medallion-task`, the generic task of every Databricks job, run locally with the job's own
+parameters (only the environment and the bundle variables' values differ)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from framework.bundle.jobs import Task
+from framework.config import Environment
+from framework.jobs.task import main, run_task
+from framework.specs.catalog import load_catalog
+from tests.helpers import PROJECT, write_csv
+
+
+def job_argv(layer: str, table: str | None, env: Environment) -> list[str]:
+    """The parameters the bundle gives this task, pointed at a local test environment."""
+    values = {"${var.catalog_name}": env.catalog, "${var.schema_name}": env.schema,
+              "${var.base_volume_path}": env.landing}
+    argv = Task("any", layer, table).parameters
+    for variable, value in values.items():
+        argv = [a.replace(variable, value) for a in argv]
+    argv[argv.index("--env") + 1] = "local"
+    return [*argv, "--set", f"lakehouse={env.lakehouse}"]
+
+
+def test_job_parameters_name_the_databricks_environment() -> None:
+    argv = Task("patients_bronze", "bronze", "patients").parameters
+    assert argv[:6] == ["--env", "databricks", "--layer", "bronze", "--table", "patients"]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--layer", "bronze", "--table", "patient"], "did you mean 'patients'?"),
+    (["--layer", "silver", "--table", "claim_silver"], "did you mean 'claims_silver'?"),
+    (["--layer", "archive", "--table", "patients"], "takes no --table"),
+    (["--env", "nowhere", "--layer", "bronze"], "no environment 'nowhere'"),
+    (["--layer", "bronze", "--set", "landing"], "expected key=value"),
+])
+def test_bad_parameters_fail_before_any_spark(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_task(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_main_fails_the_task_with_a_non_zero_exit(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--layer", "bronze", "--table", "nope"])
+    assert exit_info.value.code == 2
+
+
+def test_an_unknown_layer_is_refused() -> None:
+    with pytest.raises(SystemExit):
+        run_task(["--layer", "platinum"])
+
+
+SAMPLE = {"double": "1.5", "long": "7", "int": "7", "decimal(18,2)": "10.25"}
+
+
+def test_bronze_task_then_archive_task(spark: Any, env: Environment) -> None:
+    landing = Path(env.landing)
+    columns = load_catalog(PROJECT / "tables").bronze["organizations"].columns
+    rows = [[{"Id": f"org-{i}", "ZIP": "02134"}.get(c.name) or SAMPLE.get(c.type) or f"{c.name.lower()}-{i}"
+             for c in columns] for i in range(3)]
+    write_csv(landing, "organizations", "organizations.csv", [c.name for c in columns], rows)
+
+    assert run_task(job_argv("bronze", "organizations", env), spark=spark) == 0
+    table = spark.table(env.table_name("organizations_bronze"))
+    landed = table.collect()
+    assert sorted(r["Id"] for r in landed) == ["org-0", "org-1", "org-2"]
+    assert {(r["ZIP"], r["_rescue_reason"]) for r in landed} == {("02134", None)}
+
+    assert run_task(job_argv("archive", None, env), spark=spark) == 0
+    assert not (landing / "organizations" / "organizations.csv").exists()
+    assert list((landing / "organizations" / "archive").rglob("organizations.csv"))
+
+
+def test_silver_task_loads_its_target_from_the_bronze_tasks(spark: Any, env: Environment) -> None:
+    from framework.generate import generate
+
+    generate(Path(env.landing), patients=8, seed=3)
+    catalog = load_catalog(PROJECT / "tables")
+    target = catalog.by_kind["silver"]["procedures_silver"]
+    for source in sorted(set(target.sources) & set(catalog.bronze)):
+        assert run_task(job_argv("bronze", source, env), spark=spark) == 0, source
+
+    assert run_task(job_argv("silver", "procedures_silver", env), spark=spark) == 0
+    loaded = spark.table(env.table_name("procedures_silver")).count()
+    bronze = spark.sql(
+        f"SELECT DISTINCT PATIENT, ENCOUNTER, CODE, START FROM {env.table_name('procedures_bronze')}").count()
+    assert loaded == bronze > 0
