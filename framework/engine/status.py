@@ -9,7 +9,6 @@ from framework.engine.lakehouse import Lakehouse
 from framework.specs.bronze import BronzeSpec
 
 
-
 def bronze_status(lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> list[dict[str, Any]]:
     log: dict[str, dict[str, Any]] = {}
     if lakehouse.exists(TABLE):

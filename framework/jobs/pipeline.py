@@ -15,6 +15,10 @@ Step = Callable[[Context, list[str] | None, str], None]
 def _bronze(context: Context, tables: list[str] | None, run_id: str) -> None:
     from framework.engine.bronze.ingest import ingest
 
+    if tables is not None:  # `--table` may name targets too: bronze takes its own sources only
+        tables = [t for t in tables if t in context.specs.bronze]
+        if not tables:
+            return
     result = ingest(context.lakehouse, context.specs.bronze, run_id, context.report, only=tables)
     context.report.progress(f"bronze: run {run_id}: {result.rows:,} rows into "
                             f"{sum(1 for s in result.sources.values() if s.files)} table(s)")

@@ -116,8 +116,8 @@ def _schema_problem(path: Path, doc: Located, error: jsonschema.ValidationError)
         allowed = set(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
         if extra:
-            hint = did_you_mean(extra[0], allowed)
-            line = line_at(doc, [*location, extra[0]])
+            hint = did_you_mean(str(extra[0]), allowed)
+            line = line_at(doc, [*location, str(extra[0])])
     elif error.validator == "enum" and isinstance(error.instance, str) and isinstance(error.validator_value, list):
         hint = did_you_mean(error.instance, {str(v) for v in error.validator_value})
     return Problem(path, line, f"{where}: {error.message}", hint)
