@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from framework.config import Environment
 from framework.engine.bronze.ingest import ingest
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
@@ -22,8 +20,7 @@ from framework.engine.testing import assert_frames_equal, assert_unique
 from framework.specs.catalog import SpecCatalog, load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.engine.targets.deliveries import Delivery, write
-
-PROJECT = Path(__file__).resolve().parents[3]
+from tests.helpers import PROJECT, make_env
 
 
 @dataclass
@@ -87,20 +84,12 @@ class Lake:
         return int(self.lakehouse.sql(f"DESCRIBE HISTORY {self.lakehouse.name(table)} LIMIT 1").collect()[0]["version"])
 
 
-def make_environment(folder: Path, lakehouse_root: Path, tables: Path | None = None) -> Environment:
-    landing = folder / "landing"
-    landing.mkdir(parents=True, exist_ok=True)
-    return Environment(name="test", runtime="local", landing=str(landing), lakehouse=str(lakehouse_root),
-                       catalog="spark_catalog", schema=f"t_{uuid.uuid4().hex[:12]}",
-                       tables=str(tables or PROJECT / "tables"))
-
-
 @pytest.fixture(scope="module")
 def new_lake(spark: Any, lakehouse_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Lake]:
     """Make a Lake in a fresh schema (optionally over a copy of the tables folder)."""
 
     def make(tables: Path | None = None) -> Lake:
-        env = make_environment(tmp_path_factory.mktemp("lake"), lakehouse_root, tables)
+        env = make_env(tmp_path_factory.mktemp("lake"), lakehouse_root, tables)
         return Lake(Lakehouse(spark, env), load_catalog(env.tables_path))
 
     return make
