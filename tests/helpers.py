@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 from framework.config import Environment
 
@@ -33,3 +35,20 @@ def write_bytes(landing: Path, source: str, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+def medallion(env: Environment, spark: Any, *args: str) -> int:
+    """`medallion ARGS` as the command line runs it, in `env` and an existing Spark session
+    (the test process's shared one instead of a new one per command)."""
+    from framework.engine.report import Report
+    from framework.jobs.cli import build_parser
+    from framework.jobs.context import Context
+    from framework.specs.errors import SpecError
+
+    parsed = build_parser().parse_args(list(args))
+    context = Context(env=env, report=Report(), spark_session=spark)
+    try:
+        return int(parsed.handler(context, parsed))
+    except SpecError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

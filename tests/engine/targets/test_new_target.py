@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from framework.engine.report import Report
-from framework.jobs.cli import build_parser
-from framework.jobs.context import Context
-from framework.specs.errors import SpecError
 from tests.engine.targets.conftest import Lake, copy_tables
 from tests.engine.targets.deliveries import HEADERS, IMMUNIZATIONS, P1, P2, P3
+from tests.helpers import medallion as run_medallion
 
 IMMUNIZATIONS_SILVER = """\
 # a target nobody wrote Python for
@@ -47,14 +43,7 @@ def lake(new_lake: Callable[..., Lake], tmp_path_factory: pytest.TempPathFactory
 
 
 def medallion(lake: Lake, *args: str) -> int:
-    """`medallion ARGS` as the command line runs it, in the lake's environment and Spark session."""
-    parsed = build_parser().parse_args(list(args))
-    context = Context(env=lake.lakehouse.env, report=Report(), spark_session=lake.spark)
-    try:
-        return int(parsed.handler(context, parsed))
-    except SpecError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return run_medallion(lake.lakehouse.env, lake.spark, *args)
 
 
 def test_validate_accepts_it(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
