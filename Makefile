@@ -37,8 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check framework tests bench
 	$(BIN)/mypy
 
+# The whole pipeline at each size (see BENCHMARKS.md); about 45 minutes on 2 cores for the default sizes.
+BENCH_PATIENTS ?= 100 1000 10000
 bench: $(STAMP)
-	$(BIN)/python -m bench.bronze --patients $(PATIENTS)
+	$(BIN)/python -m bench.scale --patients $(BENCH_PATIENTS)
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import statistics
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -57,3 +58,51 @@ def repeat(times: int, *steps: Callable[[int], None]) -> None:
     for index in range(times):
         for step in steps:
             step(index)
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (the Python driver and Spark's JVM)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        pid, ppid = int(entry.name), int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+class MemorySampler:
+    """Samples the resident memory of this process tree in the background; `peak()` since `reset()`."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self._peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._peak = max(self._peak, tree_rss(os.getpid()))
+
+    def reset(self) -> None:
+        self._peak = tree_rss(os.getpid())
+
+    def peak(self) -> int:
+        return max(self._peak, tree_rss(os.getpid()))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()

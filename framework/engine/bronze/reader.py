@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
@@ -99,8 +100,9 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
         .load([str(f.path) for f in group.files])
     )
     values: dict[str, SparkColumn] = {}
-    problems: list[SparkColumn] = []
+    problems: list[tuple[SparkColumn, SparkColumn]] = []  # (is-bad flag, reason text)
     rescued: list[SparkColumn] = []
+    corrupt = F.col(CORRUPT).isNotNull()
     fields = F.split(F.col(CORRUPT), group.spec.options.get("delimiter", ","), -1)
     for position, (name, column) in enumerate((h, group.spec.column(h)) for h in group.header):
         if column is None:
@@ -108,20 +110,23 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
             continue
         value, bad, reason = _typed(name, column, fields, position)
         values[column.name] = value
-        problems.append(F.when(bad, reason))
-        rescued.extend([F.lit(column.name), F.when(bad, _raw(name, column, fields, position))])
+        if bad is not None:
+            problems.append((bad, reason))
+            rescued.extend([F.lit(column.name), F.when(bad, _raw(name, column, fields, position))])
     width = len(group.header)
-    problems.insert(0, F.when(F.col(CORRUPT).isNotNull() & (F.size(fields) != width),
-                              F.format_string(f"line has %d fields, the header has {width}", F.size(fields))))
-    rescued.extend([F.lit("_line"), F.when(F.col(CORRUPT).isNotNull() & (F.size(fields) != width), F.col(CORRUPT))])
+    short = corrupt & (F.size(fields) != width)
+    problems.insert(0, (short, F.format_string(f"line has %d fields, the header has {width}", F.size(fields))))
+    rescued.extend([F.lit("_line"), F.when(short, F.col(CORRUPT))])
     for missing in group.missing_required:
-        problems.append(F.lit(f"column {missing} is missing from the file's header"))
+        problems.append((F.lit(True), F.lit(f"column {missing} is missing from the file's header")))
     if group.has_invalid_utf8:
         text = F.concat_ws(",", *[F.col(f"`{h}`").cast("string") for h in group.header])
-        problems.append(F.when(text.contains("\ufffd"), F.lit("invalid UTF-8 bytes (shown as U+FFFD)")))
+        problems.append((text.contains("\ufffd"), F.lit("invalid UTF-8 bytes (shown as U+FFFD)")))
         rescued.extend([F.lit("_text_with_invalid_utf8"), F.when(text.contains("\ufffd"), text)])
-    reason = F.concat_ws("; ", *problems)
-    # built only for rows with a problem: a map per row would cost more than the parse itself
+    # A clean row pays for one cheap test: the reason text and the rescue map are built only
+    # for rows with a problem (a map per row would cost more than the parse itself).
+    flagged = reduce(lambda a, b: a | b, [bad for bad, _ in problems])
+    reason = F.concat_ws("; ", *[F.when(bad, text) for bad, text in problems])
     rescued_map = F.map_filter(F.create_map(*rescued), lambda _k, v: v.isNotNull())
     columns = [
         values.get(c.name, F.lit(None).cast(c.sql_type)).alias(c.name) for c in group.spec.columns
@@ -129,8 +134,8 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
         F.lit(run_timestamp).cast("timestamp").alias("ingest_timestamp"),
         F.col("_metadata.file_path").alias("source_file"),
         F.lit(run_id).alias("ingest_run_id"),
-        F.when((reason != "") & (F.size(rescued_map) > 0), F.to_json(rescued_map)).alias("_rescued_data"),
-        F.when(reason != "", reason).alias("_rescue_reason"),
+        F.when(flagged & (F.size(rescued_map) > 0), F.to_json(rescued_map)).alias("_rescued_data"),
+        F.when(flagged, reason).alias("_rescue_reason"),
     ]
     return raw.select(*columns)
 
@@ -142,10 +147,13 @@ def _raw(name: str, column: Column, fields: SparkColumn, position: int) -> Spark
     return F.try_element_at(fields, F.lit(position + 1))
 
 
-def _typed(name: str, column: Column, fields: SparkColumn, position: int) -> tuple[SparkColumn, SparkColumn, SparkColumn]:
-    """(typed value, is-bad flag, reason text) of one declared column."""
+def _typed(name: str, column: Column, fields: SparkColumn,
+           position: int) -> tuple[SparkColumn, SparkColumn | None, SparkColumn]:
+    """(typed value, is-bad flag or None when the column cannot be bad, reason text) of one
+    declared column."""
     if not _reads_as_text(column):
         raw = F.try_element_at(fields, F.lit(position + 1))
+        # the reader flags the row (fills _corrupt_record) when a value does not parse
         bad = F.col(CORRUPT).isNotNull() & F.col(f"`{name}`").isNull() & raw.isNotNull() & (raw != "")
         words = TYPE_WORDS[column.type]
         return F.col(f"`{name}`"), bad, F.format_string(f"{column.name}: '%s' is not {words}", raw)
@@ -153,16 +161,19 @@ def _typed(name: str, column: Column, fields: SparkColumn, position: int) -> tup
     if column.nulls:
         text = F.when(text.isin(*column.nulls), F.lit(None)).otherwise(text)
     if column.type == "string":
-        return text, F.lit(False), F.lit(None)
+        return text, None, F.lit(None)
+    if column.sql_type.startswith("DECIMAL"):
+        # parsed once at full precision, then fitted: a value that would round is refused
+        exact = F.expr(f"try_cast(`{name}` AS DECIMAL(38,18))")
+        if column.nulls:
+            exact = F.when(text.isNull(), F.lit(None)).otherwise(exact)
+        typed = exact.try_cast(column.sql_type)  # try_: ANSI mode raises on overflow
+        bad = text.isNotNull() & (exact.isNull() | typed.isNull() | (typed != exact))
+        reason = F.format_string(f"{column.name}: '%s' does not fit {column.sql_type} exactly", text)
+        return F.when(~bad, typed), bad, reason
     typed = F.expr(f"try_cast(`{name}` AS {column.sql_type})")
     if column.nulls:
         typed = F.when(text.isNull(), F.lit(None)).otherwise(typed)
-    if column.sql_type.startswith("DECIMAL"):
-        exact = F.expr(f"try_cast(`{name}` AS DECIMAL(38,18))")
-        bad = text.isNotNull() & (typed.isNull() | (exact != typed.cast("decimal(38,18)")))
-        reason = F.format_string(f"{column.name}: '%s' does not fit {column.sql_type} exactly", text)
-        return F.when(~bad, typed), bad, reason
-    else:
-        bad = text.isNotNull() & typed.isNull()
-        reason = F.format_string(f"{column.name}: '%s' is not {TYPE_WORDS.get(column.type, column.type)}", text)
+    bad = text.isNotNull() & typed.isNull()
+    reason = F.format_string(f"{column.name}: '%s' is not {TYPE_WORDS.get(column.type, column.type)}", text)
     return typed, bad, reason

@@ -58,7 +58,9 @@ def bad(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: Pa
     landing = env.landing_path
     cases = {
         "bad_date.csv": [patient("p-date", BIRTHDATE="1980-13-45")],
-        "bad_number.csv": [patient("p-num", HEALTHCARE_EXPENSES="12.5x"), patient("p-digits", INCOME="1.234")],
+        "bad_number.csv": [patient("p-num", HEALTHCARE_EXPENSES="12.5x"), patient("p-digits", INCOME="1.234"),
+                           patient("p-big", INCOME="12345678901234567890.00"),  # fits no DECIMAL(18,2)
+                           patient("p-huge", HEALTHCARE_COVERAGE="1" + "0" * 30)],  # nor DECIMAL(38,18)
         "truncated.csv": [patient("p-ok-before-trunc")],
     }
     for name, body in cases.items():
@@ -91,7 +93,7 @@ def test_rows_in_equal_rows_in_bronze_for_every_file(bad: dict[str, Any]) -> Non
     log = IngestLog(bad["lakehouse"]).entries()
     for entry in log:
         assert entry.bronze_rows == entry.data_rows, entry
-    assert sum(e.data_rows for e in log if e.source == "patients") == 10
+    assert sum(e.data_rows for e in log if e.source == "patients") == 12
     assert not [f for f in bad["report"].findings if "data lines delivered" in f.message]
 
 
@@ -109,6 +111,10 @@ def test_bad_numbers_are_rescued_never_rounded(bad: dict[str, Any]) -> None:
     assert "HEALTHCARE_EXPENSES: '12.5x' does not fit DECIMAL(18,2)" in row["_rescue_reason"]
     digits = by_id(bad, "p-digits")
     assert digits["INCOME"] is None and '"INCOME":"1.234"' in digits["_rescued_data"]
+    big = by_id(bad, "p-big")  # overflow is refused, not an error of the whole file (ANSI casts raise)
+    assert big["INCOME"] is None and '"INCOME":"12345678901234567890.00"' in big["_rescued_data"]
+    huge = by_id(bad, "p-huge")
+    assert huge["HEALTHCARE_COVERAGE"] is None and "HEALTHCARE_COVERAGE: '1000" in huge["_rescue_reason"]
 
 
 def test_missing_required_column_lands_rows_and_names_file_and_column(bad: dict[str, Any]) -> None:

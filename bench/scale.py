@@ -1,0 +1,196 @@
+"""The whole pipeline at several sizes: per-stage wall time, rows per second and peak memory;
+bronze against a bare Spark copy of the same files; an incremental delivery against a full rebuild.
+
+    .venv/bin/python -m bench.scale --patients 100 1000 10000
+
+Each size runs in its own process (its own Spark session, so the peak memory is that size's).
+Results go to bench/results/scale-<patients>.json; the tables in BENCHMARKS.md between the
+`bench.scale` markers are regenerated from every result file present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.bronze import bare_copy
+from bench.common import MemorySampler, environment, machine
+from framework.config import project_root
+from framework.engine.bronze.archive import archive
+from framework.engine.bronze.ingest import ingest
+from framework.engine.lakehouse import Lakehouse
+from framework.engine.reconcile import run_checks
+from framework.engine.report import Report
+from framework.engine.runs import new_run_id
+from framework.engine.session import local_session
+from framework.engine.targets.load import LoadResult, build_sequence, load_target
+from framework.generate import generate
+from framework.specs.catalog import load_catalog
+
+RESULTS = Path("bench/results")
+MARKDOWN = Path("BENCHMARKS.md")
+BEGIN, END = "<!-- bench.scale:begin -->", "<!-- bench.scale:end -->"
+BARE, BRONZE = "bare Spark copy, delivery 1", "bronze ingest, delivery 1"
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    rows: int | None
+    peak_mb: float
+
+
+class Stages:
+    """Runs named stages, recording wall time, the rows they produced and peak memory."""
+
+    def __init__(self) -> None:
+        self.sampler = MemorySampler()
+        self.done: list[Stage] = []
+
+    def run(self, name: str, action: Callable[[], Any], rows: Callable[[Any], int | None] = lambda _: None) -> Any:
+        self.sampler.reset()
+        start = time.perf_counter()
+        outcome = action()
+        seconds = time.perf_counter() - start
+        self.done.append(Stage(name, seconds, rows(outcome), self.sampler.peak() / 2**20))
+        print(f"  {name:<48} {seconds:8.1f} s", flush=True)
+        return outcome
+
+    def seconds(self, prefix: str) -> float:
+        return sum(s.seconds for s in self.done if s.name.startswith(prefix))
+
+
+def one_size(patients: int) -> dict[str, Any]:
+    root = Path(tempfile.mkdtemp(prefix=f"bench-scale-{patients}-"))
+    landing, lake = root / "landing", root / "lakehouse"
+    catalog = load_catalog(project_root() / "tables")
+    quiet = Report(quiet=True)
+    stages = Stages()
+    try:
+        first = stages.run("generate delivery 1", lambda: generate(
+            landing, patients=patients, seed=42, deliveries=2, delivery=1), lambda r: sum(f.rows for f in r.files))
+        size_mb = sum(p.stat().st_size for p in landing.rglob("*.csv")) / 1e6
+        spark = stages.run("start Spark session", lambda: local_session(lake))
+        _warm_up(spark, root, catalog)
+        rows = sum(f.rows for f in first.files)
+        bare = Lakehouse(spark, environment(root, lake, landing))
+        stages.run(BARE, lambda: bare_copy(spark, bare, catalog.bronze), lambda _: rows)
+        lakehouse = Lakehouse(spark, environment(root, lake, landing))
+        stages.run(BRONZE, lambda: ingest(lakehouse, catalog.bronze, new_run_id(), quiet), lambda r: r.rows)
+        stages.run("archive, delivery 1", lambda: archive(lakehouse, quiet))
+        _targets(stages, lakehouse, catalog, quiet, "first load", full=False)
+        stages.run("checks (all targets)", lambda: run_checks(lakehouse, catalog, quiet))
+        stages.run("generate delivery 2", lambda: generate(landing, patients=patients, seed=42, deliveries=2,
+                                                           delivery=2), lambda r: sum(f.rows for f in r.files))
+        stages.run("bronze ingest, delivery 2", lambda: ingest(lakehouse, catalog.bronze, new_run_id(), quiet),
+                   lambda r: r.rows)
+        stages.run("archive, delivery 2", lambda: archive(lakehouse, quiet))
+        _targets(stages, lakehouse, catalog, quiet, "incremental", full=False)
+        _targets(stages, lakehouse, catalog, quiet, "full rebuild", full=True)
+        errors = [str(f) for f in quiet.of_level("error")]
+        spark.stop()
+    finally:
+        stages.sampler.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    bare_s, bronze_s = stages.seconds(BARE), stages.seconds(BRONZE)
+    incremental, rebuild = stages.seconds("incremental"), stages.seconds("full rebuild")
+    return {"patients": patients, "csv_mb": round(size_mb, 1), "delivery_1_rows": rows,
+            "stages": [asdict(s) for s in stages.done], "errors": errors,
+            "bronze_ratio": bronze_s / bare_s, "incremental_ratio": incremental / rebuild,
+            "peak_mb": max(s.peak_mb for s in stages.done), "machine": describe_machine()}
+
+
+def _warm_up(spark: Any, root: Path, catalog: Any) -> None:
+    """Both timed paths run once on a tiny delivery first, so JIT warm-up favours neither."""
+    warm = root / "warm-up"
+    generate(warm, patients=10, seed=1)
+    bare_copy(spark, Lakehouse(spark, environment(root, root / "lakehouse", warm)), catalog.bronze)
+    ingest(Lakehouse(spark, environment(root, root / "lakehouse", warm)), catalog.bronze, new_run_id(), Report(quiet=True))
+
+
+def _targets(stages: Stages, lakehouse: Lakehouse, catalog: Any, report: Report, label: str, *, full: bool) -> None:
+    def load(table: str) -> Callable[[], LoadResult]:
+        return lambda: load_target(lakehouse, catalog, table, report, full=full)
+
+    for table in build_sequence(catalog):
+        stages.run(f"{label}: {table}", load(table), lambda result: _count(lakehouse, result.table))
+
+
+def _count(lakehouse: Lakehouse, table: str) -> int:
+    return int(lakehouse.sql(f"SELECT count(*) FROM {lakehouse.name(table)}").collect()[0][0])
+
+
+def describe_machine() -> dict[str, Any]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "?")
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    return {**machine(), "cpu": cpu, "java": java, "load_average_at_start": os.getloadavg(),
+            "pyspark": metadata.version("pyspark"), "delta-spark": metadata.version("delta-spark"),
+            "driver_memory": os.environ.get("MEDALLION_DRIVER_MEMORY", "4g")}
+
+
+def render(results: list[dict[str, Any]]) -> str:
+    lines = ["| patients | CSV MB (delivery 1) | rows | bare copy s | bronze s | bronze / bare | first silver+gold s "
+             "| incremental s | rebuild s | incremental / rebuild | peak RSS MB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        s = {stage["name"]: stage for stage in r["stages"]}
+        first = sum(v["seconds"] for k, v in s.items() if k.startswith("first load"))
+        incremental = sum(v["seconds"] for k, v in s.items() if k.startswith("incremental"))
+        rebuild = sum(v["seconds"] for k, v in s.items() if k.startswith("full rebuild"))
+        lines.append(f"| {r['patients']:,} | {r['csv_mb']:,} | {r['delivery_1_rows']:,} | {s[BARE]['seconds']:.1f} "
+                     f"| {s[BRONZE]['seconds']:.1f} | {r['bronze_ratio']:.2f} | {first:.1f} | {incremental:.1f} "
+                     f"| {rebuild:.1f} | {r['incremental_ratio']:.2f} | {r['peak_mb']:,.0f} |")
+    for r in results:
+        lines += ["", f"**{r['patients']:,} patients** (load average at start "
+                      f"{', '.join(f'{x:.1f}' for x in r['machine']['load_average_at_start'])})", "",
+                  "| stage | seconds | rows | rows/s | peak RSS MB |", "|---|---:|---:|---:|---:|"]
+        for stage in r["stages"]:
+            rows, seconds = stage["rows"], stage["seconds"]
+            rate = f"{rows / seconds:,.0f}" if rows and seconds else ""
+            lines.append(f"| {stage['name']} | {seconds:.1f} | {'' if rows is None else f'{rows:,}'} | {rate} "
+                         f"| {stage['peak_mb']:,.0f} |")
+        if r["errors"]:
+            lines += ["", "Errors: " + "; ".join(r["errors"])]
+    return "\n".join(lines)
+
+
+def write_markdown(results: list[dict[str, Any]]) -> None:
+    text = MARKDOWN.read_text() if MARKDOWN.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    MARKDOWN.write_text(f"{head}{BEGIN}\n{render(results)}\n{END}{tail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child process of one size
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.one:
+        result = one_size(args.one)
+        (RESULTS / f"scale-{args.one}.json").write_text(json.dumps(result, indent=2))
+        return
+    for patients in args.patients:
+        print(f"{patients:,} patients", flush=True)
+        subprocess.run([sys.executable, "-m", "bench.scale", "--one", str(patients)], check=True)
+    results = [json.loads(p.read_text()) for p in RESULTS.glob("scale-*.json")]
+    write_markdown(sorted(results, key=lambda r: r["patients"]))
+    print(f"wrote {MARKDOWN}")
+
+
+if __name__ == "__main__":
+    main()
