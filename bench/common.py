@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,31 +60,37 @@ def repeat(times: int, *steps: Callable[[int], None]) -> None:
             step(index)
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants (the Python driver and Spark's JVM)."""
+def _proportional_bytes(pid: Path) -> int:
+    """PSS: resident memory with shared pages split among their sharers, so a child the JVM has
+    just forked (Hadoop runs shell commands) is not counted as a second copy of the JVM."""
+    for line in (pid / "smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def tree_memory(root: int) -> int:
+    """Memory of a process and all its descendants (the Python driver and Spark's JVM)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-            status = (entry / "status").read_text()
         except OSError:  # the process ended while we looked
             continue
-        pid, ppid = int(entry.name), int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        with suppress(OSError):
+            total += _proportional_bytes(Path(f"/proc/{pid}"))
         todo.extend(children.get(pid, []))
     return total
 
 
 class MemorySampler:
-    """Samples the resident memory of this process tree in the background; `peak()` since `reset()`."""
+    """Samples the memory (PSS) of this process tree in the background; `peak()` since `reset()`."""
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
@@ -95,13 +101,13 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self._peak = max(self._peak, tree_rss(os.getpid()))
+            self._peak = max(self._peak, tree_memory(os.getpid()))
 
     def reset(self) -> None:
-        self._peak = tree_rss(os.getpid())
+        self._peak = tree_memory(os.getpid())
 
     def peak(self) -> int:
-        return max(self._peak, tree_rss(os.getpid()))
+        return max(self._peak, tree_memory(os.getpid()))
 
     def stop(self) -> None:
         self._stop.set()

@@ -143,7 +143,7 @@ def describe_machine() -> dict[str, Any]:
 
 def render(results: list[dict[str, Any]]) -> str:
     lines = ["| patients | CSV MB (delivery 1) | rows | bare copy s | bronze s | bronze / bare | first silver+gold s "
-             "| incremental s | rebuild s | incremental / rebuild | peak RSS MB |",
+             "| incremental s | rebuild s | incremental / rebuild | peak memory MB |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         s = {stage["name"]: stage for stage in r["stages"]}
@@ -156,7 +156,7 @@ def render(results: list[dict[str, Any]]) -> str:
     for r in results:
         lines += ["", f"**{r['patients']:,} patients** (load average at start "
                       f"{', '.join(f'{x:.1f}' for x in r['machine']['load_average_at_start'])})", "",
-                  "| stage | seconds | rows | rows/s | peak RSS MB |", "|---|---:|---:|---:|---:|"]
+                  "| stage | seconds | rows | rows/s | peak memory MB |", "|---|---:|---:|---:|---:|"]
         for stage in r["stages"]:
             rows, seconds = stage["rows"], stage["seconds"]
             rate = f"{rows / seconds:,.0f}" if rows and seconds else ""
