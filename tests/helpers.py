@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -52,3 +54,17 @@ def medallion(env: Environment, spark: Any, *args: str) -> int:
     except SpecError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def require_real_synthea() -> None:
+    """Skip a real-Synthea test where java (or mvn, before the first fetch) is missing; in CI
+    (`MEDALLION_REQUIRE_SYNTHEA=1`, set by .ci/run) that is a failure, never a silent skip."""
+    import pytest
+
+    from framework.generate import synthea
+
+    if shutil.which("java") is None or (shutil.which("mvn") is None and synthea.cached_lib() is None):
+        message = "needs java, and mvn for the first fetch of Synthea"
+        if os.environ.get("MEDALLION_REQUIRE_SYNTHEA") == "1":
+            pytest.fail(message + " (MEDALLION_REQUIRE_SYNTHEA=1)")
+        pytest.skip(message)

@@ -26,7 +26,7 @@ from framework.generate.synthea import (
 )
 from framework.jobs.cli import main
 from framework.specs.catalog import load_catalog
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, require_real_synthea
 
 
 @pytest.fixture
@@ -130,8 +130,7 @@ def test_options_of_the_other_engine_are_refused(tmp_path: Path, capsys: pytest.
 @pytest.mark.slow
 def test_real_synthea_lands_files_the_bronze_specs_declare(tmp_path: Path) -> None:
     """Fetches Synthea into the real cache (once, about a minute) and runs it for 20 patients."""
-    if shutil.which("java") is None or (shutil.which("mvn") is None and synthea_module.cached_lib() is None):
-        pytest.skip("needs java, and mvn for the first fetch")
+    require_real_synthea()
     landing = tmp_path / "landing"
     report = generate_synthea(landing, patients=20, seed=5)
 

@@ -3,17 +3,15 @@ for about 20 patients, `medallion run`, then `medallion check` passes on it."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from framework.config import Environment
-from framework.generate import synthea
 from framework.jobs.cli import main
 from framework.specs.catalog import load_catalog
-from tests.helpers import PROJECT, medallion
+from tests.helpers import PROJECT, medallion, require_real_synthea
 
 pytestmark = pytest.mark.slow
 
@@ -29,8 +27,7 @@ def data_lines(landing: Path) -> dict[str, int]:
 
 def test_real_synthea_runs_end_to_end_and_reconciles(spark: Any, env: Environment,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    if shutil.which("java") is None or (shutil.which("mvn") is None and synthea.cached_lib() is None):
-        pytest.skip("needs java, and mvn for the first fetch of Synthea")
+    require_real_synthea()
     landing = Path(env.landing)
     assert main(["generate", "--engine", "synthea", "--patients", "20", "--seed", "11",
                  "--set", f"landing={landing}"]) == 0
