@@ -1,8 +1,9 @@
 """The pipeline's Databricks jobs, planned from the spec catalog.
 
 Two jobs: bronze ingestion (one task per source, all in parallel, then the archive of what they
-ingested) and the silver/gold load (one task per target; each target layer waits for the layer
-before it, and a target that reads another target of its own layer waits for that one too).
+ingested) and the silver/gold load (one task per bronze source's current state, then one task per
+target; each layer waits for the layer before it, and a target that reads another target of its
+own layer waits for that one too).
 Every task is the same wheel entry point with a `--layer` and a `--table`, so a table added as
 YAML becomes a task when `medallion bundle` runs again.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from framework.specs.catalog import SpecCatalog
+from framework.specs.current import current_sources
 from framework.specs.targets.model import TARGET_LAYERS
 
 PACKAGE = "medallion_framework"
@@ -58,8 +60,10 @@ def bronze_job(catalog: SpecCatalog) -> Job:
 
 
 def targets_job(catalog: SpecCatalog) -> Job:
-    tasks: list[Task] = []
-    before: tuple[str, ...] = ()  # the tasks of the previous non-empty layer
+    # first the current state of each bronze source a target reads, one task each: the parallel
+    # target loads then only read them
+    tasks: list[Task] = [Task(catalog.bronze[s].current_table, "current", s) for s in current_sources(catalog)]
+    before: tuple[str, ...] = tuple(t.key for t in tasks)  # the tasks of the previous non-empty layer
     for layer in TARGET_LAYERS:
         specs: dict[str, Any] = catalog.by_kind.get(layer, {})
         layer_tasks = [Task(spec.table, layer, table, before + _same_layer_reads(spec, specs))

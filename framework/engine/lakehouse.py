@@ -41,12 +41,14 @@ class Lakehouse:
             self.spark.sql(f"CREATE SCHEMA IF NOT EXISTS {qualified}")
 
     def create_table(self, table: str, columns: dict[str, str], comment: str = "",
-                     partitioned_by: tuple[str, ...] = ()) -> None:
+                     partitioned_by: tuple[str, ...] = (), properties: dict[str, str] | None = None) -> None:
         """CREATE TABLE IF NOT EXISTS with the given column -> SQL type layout (Delta)."""
         ddl = ", ".join(f"`{name}` {sql_type}" for name, sql_type in columns.items())
         partitions = f" PARTITIONED BY ({', '.join(partitioned_by)})" if partitioned_by else ""
         comment_sql = f" COMMENT {sql_string(comment)}" if comment else ""
-        self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.name(table)} ({ddl}) USING DELTA{partitions}{comment_sql}")
+        props = (" TBLPROPERTIES (" + ", ".join(f"{sql_string(k)} = {sql_string(v)}" for k, v in properties.items())
+                 + ")") if properties else ""
+        self.spark.sql(f"CREATE TABLE IF NOT EXISTS {self.name(table)} ({ddl}) USING DELTA{partitions}{comment_sql}{props}")
 
     def table(self, table: str) -> DataFrame:
         return self.spark.table(self.name(table))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.specs.catalog import SpecCatalog
+from framework.specs.current import current_sources
 from framework.specs.reconcile import Check, CheckSet
 
 SAMPLES = 5
@@ -47,9 +48,12 @@ class Scope:
         return key_sql(self.key)
 
     def source(self, name: str | None) -> str:
-        """A check's `source` names a bronze source or a target table."""
+        """A check's `source` names a bronze source (read as targets read it: its current state,
+        when it keeps one) or a target table."""
         spec = self.catalog.bronze.get(name or "")
-        return self.lakehouse.name(spec.table if spec else name or "")
+        if spec is None:
+            return self.lakehouse.name(name or "")
+        return self.lakehouse.name(spec.current_table if spec.source in current_sources(self.catalog) else spec.table)
 
     def failing(self, query: str, key: str) -> tuple[int, tuple[str, ...]]:
         row = self.lakehouse.sql(
@@ -87,8 +91,9 @@ def _references(scope: Scope, check: Check) -> tuple[int, tuple[str, ...]]:
 
 def _conservation(scope: Scope, check: Check) -> tuple[int, tuple[str, ...]]:
     """Every distinct source key has exactly one target row, and no target row lacks a source key."""
-    source_keys = f"SELECT DISTINCT {check.to} AS k FROM {scope.source(check.source)} WHERE {check.to} IS NOT NULL"
-    target_keys = f"SELECT {check.key} AS k FROM {scope.name}"
+    source_key = key_sql(check.source_key)
+    source_keys = f"SELECT DISTINCT {source_key} AS k FROM {scope.source(check.source)} WHERE {source_key} IS NOT NULL"
+    target_keys = f"SELECT {key_sql(check.key)} AS k FROM {scope.name}"
     query = (f"SELECT concat('missing ', k) AS k FROM (({source_keys}) EXCEPT ({target_keys})) "
              f"UNION ALL SELECT concat('extra ', k) FROM (({target_keys}) EXCEPT ({source_keys}))")
     return scope.failing(query, "k")

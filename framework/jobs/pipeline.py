@@ -30,6 +30,19 @@ def _archive(context: Context, tables: list[str] | None, run_id: str) -> None:
     archive(context.lakehouse, context.report)
 
 
+def _current(context: Context, tables: list[str] | None, run_id: str) -> None:
+    """Bring the current state of every bronze source a target reads (or the given ones) up to
+    date: one step before the targets, so that parallel target loads only read them."""
+    from framework.engine.current import refresh_current
+    from framework.specs.current import current_sources
+
+    sources = current_sources(context.specs)
+    if tables is not None:
+        sources = [s for s in sources if s in tables or context.specs.bronze[s].current_table in tables]
+    for result in refresh_current(context.lakehouse, context.specs, sources):
+        context.report.progress(f"current: {result.describe()}")
+
+
 def _targets(layer: str) -> Step:
     """The step that loads every silver or gold target of a layer (or the given ones)."""
 
@@ -40,7 +53,8 @@ def _targets(layer: str) -> Step:
 
         specs = target_specs(context.specs)
         if tables is not None:
-            unknown = [t for t in tables if t not in specs and t not in context.specs.bronze]
+            currents = {s.current_table for s in context.specs.bronze.values()}
+            unknown = [t for t in tables if t not in specs and t not in context.specs.bronze and t not in currents]
             for table in unknown:
                 hint = did_you_mean(table, set(specs) | set(context.specs.bronze))
                 if not any(f.where == table and f.level == "error" for f in context.report.findings):
@@ -51,7 +65,7 @@ def _targets(layer: str) -> Step:
         results = load_targets(context.lakehouse, context.specs, context.report, layer=layer, tables=tables,
                                load_id=run_id)
         # reconciliation runs after each load: a failing `error` check fails the run
-        changed = [r.table for r in results if r.new_runs]
+        changed = [r.table for r in results if r.changed]
         if changed:
             run_checks(context.lakehouse, context.specs, context.report, changed)
 
@@ -59,10 +73,10 @@ def _targets(layer: str) -> Step:
 
 
 #: step name -> what it runs; `run` without a layer runs PIPELINE in order.
-STEPS: dict[str, Step] = {"bronze": _bronze, "archive": _archive, "silver": _targets("silver"),
-                          "gold": _targets("gold")}
-LAYERS: tuple[str, ...] = ("bronze", "silver", "gold")
-PIPELINE: tuple[str, ...] = ("bronze", "archive", "silver", "gold")
+STEPS: dict[str, Step] = {"bronze": _bronze, "archive": _archive, "current": _current,
+                          "silver": _targets("silver"), "gold": _targets("gold")}
+LAYERS: tuple[str, ...] = ("bronze", "current", "silver", "gold")
+PIPELINE: tuple[str, ...] = ("bronze", "archive", "current", "silver", "gold")
 
 
 def run_layers(context: Context, layers: list[str], tables: list[str] | None) -> int:

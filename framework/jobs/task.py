@@ -1,6 +1,6 @@
 """`medallion-task`: the generic task every Databricks job task runs (a python_wheel_task).
 
-One pipeline step for one table: `--layer bronze|archive|silver|gold [--table NAME]`, in the
+One pipeline step for one table: `--layer bronze|archive|current|silver|gold [--table NAME]`, in the
 environment `--env NAME` with `--set key=value` overrides, exactly as `medallion run` would.
 On Databricks the runtime owns the Spark session (classic job clusters and serverless alike);
 with `--env local` the embedded local session starts, or a caller (a test) hands one in.
@@ -54,7 +54,11 @@ def _check_table(context: Context, layer: str, table: str | None) -> None:
         return
     if layer not in LAYERS:
         raise ConfigError(f"--layer {layer} works on every table at once: it takes no --table")
-    known = context.specs.by_kind.get(layer, {})
+    known = set(context.specs.by_kind.get(layer, {}))
+    if layer == "current":
+        from framework.specs.current import current_sources
+
+        known = set(current_sources(context.specs))
     if table not in known:
         hint = did_you_mean(table, set(known))
         raise ConfigError(f"--table {table}: no {layer} table of that name" + (f"; {hint}" if hint else ""))

@@ -51,6 +51,36 @@ class Reference:
     to: str  # its key column
 
 
+#: How rows of a source are told apart across deliveries (the source's current state keeps one row
+#: per identity: see framework/specs/current.py).
+KEY, GROUP, ROW = "key", "group", "row"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """`key`: one row per key, the latest delivery wins. `group`: the rows sharing the group
+    columns are replaced as a whole by the latest delivery that carries the group, each row
+    numbered by `order` into the `line` column. Neither: every distinct row stands alone.
+    `ignore`: columns that are not content (a re-sent row differing only there is unchanged)."""
+
+    key: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    line: str | None = None
+    ignore: tuple[str, ...] = ()
+
+    @property
+    def mode(self) -> str:
+        return KEY if self.key else GROUP if self.group else ROW
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns that identify one row of the current state."""
+        if self.group:
+            return (*self.group, self.line or "")
+        return self.key
+
+
 @dataclass(frozen=True)
 class BronzeSpec:
     source: str
@@ -61,6 +91,12 @@ class BronzeSpec:
     keys: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     options: dict[str, str] = field(default_factory=dict)
+    identity: Identity = field(default_factory=Identity)
+
+    @property
+    def current_table(self) -> str:
+        """The table holding the source's current state (one row per identity)."""
+        return f"{self.source}_current"
 
     def column(self, name: str) -> Column | None:
         """The declared column of a header name, matched case-insensitively."""
@@ -86,6 +122,11 @@ def parse_bronze(doc: dict[str, Any], file: Path) -> BronzeSpec:
         for c in doc["columns"]
     )
     references = tuple(Reference(r["column"], r["table"], r["to"]) for r in doc.get("references", ()))
+    keys = tuple(doc.get("keys", ()))
+    declared = doc.get("identity", {})
+    identity = Identity(key=tuple(declared.get("key", () if "group" in declared else keys)),
+                        group=tuple(declared.get("group", ())), order=tuple(declared.get("order", ())),
+                        line=declared.get("line"), ignore=tuple(declared.get("ignore", ())))
     return BronzeSpec(source=doc["source"], table=doc["table"], columns=columns, file=file,
-                      description=doc.get("description", ""), keys=tuple(doc.get("keys", ())),
-                      references=references, options=dict(doc.get("options", {})))
+                      description=doc.get("description", ""), keys=keys,
+                      references=references, options=dict(doc.get("options", {})), identity=identity)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,34 @@ from framework.specs.errors import Problem, did_you_mean
 from framework.specs.yaml_source import line_at
 
 if TYPE_CHECKING:
+    from framework.specs.bronze import BronzeSpec
     from framework.specs.catalog import SpecCatalog
+
+_ORDER_ITEM = re.compile(r"^\s*(?P<column>[A-Za-z_][A-Za-z0-9_]*)(\s+(ASC|DESC))?(\s+NULLS\s+(FIRST|LAST))?\s*$",
+                         re.IGNORECASE)
+
+
+def _identity_problems(spec: BronzeSpec, doc: object, names: set[str]) -> list[Problem]:
+    """The identity names declared columns; its line column is a new one."""
+    identity, problems = spec.identity, []
+    for part in ("key", "group", "ignore"):
+        for column in getattr(identity, part):
+            if column not in names:
+                problems.append(Problem(spec.file, line_at(doc, ["identity", part]),
+                                        f"identity {part} {column!r} is not a declared column",
+                                        did_you_mean(column, names)))
+    for item in identity.order:
+        match = _ORDER_ITEM.match(item)
+        if match is None or match.group("column") not in names:
+            column = match.group("column") if match else item
+            problems.append(Problem(spec.file, line_at(doc, ["identity", "order"]),
+                                    f"identity order {item!r}: expected a declared column, then ASC/DESC and "
+                                    "NULLS FIRST/LAST if needed", did_you_mean(column, names)))
+    if identity.line is not None and identity.line.lower() in {n.lower() for n in names}:
+        problems.append(Problem(spec.file, line_at(doc, ["identity", "line"]),
+                                f"identity line {identity.line!r} is a declared column",
+                                "name the line column something the file does not have, e.g. line_number"))
+    return problems
 
 
 def check_bronze(catalog: SpecCatalog) -> list[Problem]:
@@ -34,6 +62,7 @@ def check_bronze(catalog: SpecCatalog) -> list[Problem]:
             if key not in names:
                 problems.append(Problem(spec.file, line_at(doc, ["keys"]),
                                         f"key {key!r} is not a declared column", did_you_mean(key, names)))
+        problems += _identity_problems(spec, doc, names)
         for index, ref in enumerate(spec.references):
             where = line_at(doc, ["references", index])
             if ref.column not in names:

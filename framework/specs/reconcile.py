@@ -28,8 +28,9 @@ class Check:
     columns: tuple[str, ...] = ()  # unique / not_null / non_negative: target columns
     column: str | None = None  # references: the target column
     source: str | None = None  # references / conservation: a bronze source or a target table
-    to: str | None = None  # references: the referenced column; conservation: the source key expression
-    key: str | None = None  # conservation: the target column holding the source key
+    to: str | None = None  # references: the referenced column
+    source_key: tuple[str, ...] = ()  # conservation: expressions over the source naming one target row
+    key: tuple[str, ...] = ()  # conservation: the target columns holding the same values
     index: int = 0  # position in the file, for located messages
 
 
@@ -50,8 +51,9 @@ def _check(raw: dict[str, Any], index: int) -> Check:
     if kind == "references":
         return Check(kind, raw.get("name", f"references({body['column']} -> {body['source']}.{body['to']})"), severity,
                      column=body["column"], source=body["source"], to=body["to"], index=index)
-    return Check(kind, raw.get("name", f"conservation({body['source']}.{body['source_key']} = {body['key']})"), severity,
-                 source=body["source"], to=body["source_key"], key=body["key"], index=index)
+    source_key, key = (tuple(v) if isinstance(v, list) else (v,) for v in (body["source_key"], body["key"]))
+    return Check(kind, raw.get("name", f"conservation({body['source']}.{', '.join(source_key)} = {', '.join(key)})"),
+                 severity, source=body["source"], source_key=source_key, key=key, index=index)
 
 
 def parse_checks(doc: dict[str, Any], file: Path) -> CheckSet:
@@ -77,7 +79,7 @@ def check_reconcile(catalog: SpecCatalog) -> list[Problem]:
         columns = set(target.output_columns)
         for check in check_set.checks:
             where = line_at(doc, ["checks", check.index])
-            named = [*check.columns, *(c for c in (check.column, check.key) if c)]
+            named = [*check.columns, *check.key, *([check.column] if check.column else [])]
             for column in named:
                 if column not in columns:
                     problems.append(Problem(check_set.file, where, f"{check.name}: {check_set.table} has no column {column!r}",

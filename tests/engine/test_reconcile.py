@@ -16,25 +16,27 @@ def test_claims_checks_catch_duplicates_orphans_gaps_and_negatives(spark: Any, t
     lakehouse = Lakehouse(spark, make_env(tmp_path, lakehouse_root))
     lakehouse.ensure_schema()
     name = lakehouse.name
-    spark.sql(f"CREATE TABLE {name('claims_transactions_bronze')} USING DELTA AS "
-              "SELECT * FROM VALUES ('t1'), ('t2'), ('t3'), ('t3') AS v(ID)")
-    spark.sql(f"CREATE TABLE {name('claims_bronze')} USING DELTA AS SELECT * FROM VALUES ('c1') AS v(Id)")
-    spark.sql(f"CREATE TABLE {name('patients_bronze')} USING DELTA AS SELECT * FROM VALUES ('p1') AS v(Id)")
-    spark.sql(f"CREATE TABLE {name('providers_bronze')} USING DELTA AS SELECT * FROM VALUES ('d1') AS v(Id)")
+    # bronze sources are checked against their current state (what the targets read)
+    spark.sql(f"CREATE TABLE {name('claims_transactions_current')} USING DELTA AS "
+              "SELECT * FROM VALUES ('c1', 1), ('c1', 2), ('c2', 1), ('c2', 1) AS v(CLAIMID, line_number)")
+    spark.sql(f"CREATE TABLE {name('claims_current')} USING DELTA AS SELECT * FROM VALUES ('c1') AS v(Id)")
+    spark.sql(f"CREATE TABLE {name('patients_current')} USING DELTA AS SELECT * FROM VALUES ('p1') AS v(Id)")
+    spark.sql(f"CREATE TABLE {name('providers_current')} USING DELTA AS SELECT * FROM VALUES ('d1') AS v(Id)")
     spark.sql(f"CREATE TABLE {name('claims_silver')} USING DELTA AS SELECT * FROM VALUES "
-              "('t1', 'c1', 'p1', 'd1', 'CHARGE', 10.00BD, 1.00BD), "
-              "('t1', 'c1', 'p1', 'd1', 'CHARGE', 10.00BD, 1.00BD), "
-              "('t9', 'c404', 'p-late', 'd1', 'PAYMENT', -5.00BD, 1.00BD) "
-              "AS v(claim_transaction_id, claim_id, patient_id, provider_id, transaction_type, claim_amount, units)")
+              "('t1', 1, 'c1', 'p1', 'd1', 'CHARGE', 10.00BD, 1.00BD), "
+              "('t1', 1, 'c1', 'p1', 'd1', 'CHARGE', 10.00BD, 1.00BD), "
+              "('t9', 1, 'c404', 'p-late', 'd1', 'PAYMENT', -5.00BD, 1.00BD) "
+              "AS v(claim_transaction_id, line_number, claim_id, patient_id, provider_id, transaction_type, "
+              "claim_amount, units)")
     report = Report(quiet=True)
     results = {r.check.name: r for r in run_checks(lakehouse, load_catalog(PROJECT / "tables"), report, ["claims_silver"])}
     assert results["unique(claim_transaction_id)"].samples == ("t1",)
-    conservation = results["conservation(claims_transactions.ID = claim_transaction_id)"]
-    assert sorted(conservation.samples) == ["extra t9", "missing t2", "missing t3"]
+    conservation = results["conservation(claims_transactions.CLAIMID, line_number = claim_id, line_number)"]
+    assert sorted(conservation.samples) == ["extra c404/1", "missing c1/2", "missing c2/1"]
     assert results["references(claim_id -> claims.Id)"].samples == ("t9",)
     assert results["non_negative(claim_amount, units)"].samples == ("t9",)
     assert results["not_null(claim_transaction_id, claim_id, patient_id, transaction_type)"].passed
     errors = [str(f) for f in report.of_level("error")]
     warnings = [str(f) for f in report.of_level("warning")]
-    assert len(errors) == 4 and any("missing t2" in e for e in errors)
+    assert len(errors) == 4 and any("missing c1/2" in e for e in errors)
     assert any("references(patient_id -> patients.Id)" in w and "t9" in w for w in warnings)

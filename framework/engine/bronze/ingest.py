@@ -80,7 +80,7 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     existing = lakehouse.tables()
     for spec in selected.values():
         if spec.table not in existing:
-            lakehouse.create_table(spec.table, bronze_columns(spec), spec.description)
+            lakehouse.create_table(spec.table, bronze_columns(spec), spec.description, properties=BRONZE_PROPERTIES)
     done: list[LogEntry] = []
     for index, (source, scans) in enumerate(sorted(plans.items()), start=1):
         report.progress(f"bronze [{index}/{len(plans)}] {source}: {len(scans)} file(s), "
@@ -97,6 +97,11 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
         outcome.rescued_rows = sum(e.rescued_rows or 0 for e in done if e.source == source)
     log.append(done)
     return result
+
+
+#: file statistics on the run id (whatever the table's width): reading one run's rows, as the
+#: current state's upkeep does, skips the files of every other run
+BRONZE_PROPERTIES = {"delta.dataSkippingStatsColumns": "ingest_run_id,source_file"}
 
 
 def _entry(source: str, scan: FileScan, run_id: str) -> LogEntry:

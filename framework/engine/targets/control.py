@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from framework.engine.lakehouse import Lakehouse
 from framework.specs.targets.expressions import literal
@@ -21,15 +22,18 @@ TABLE = "medallion_control"
 COLUMNS = {
     "target": "STRING",
     "source": "STRING",
-    "source_kind": "STRING",  # bronze | target | reference | reset
-    "run_id": "STRING",  # bronze: ingest_run_id; reference: content sha256
-    "source_version": "BIGINT",  # target: Delta version read
+    "source_kind": "STRING",  # bronze | current | target | reference | reset
+    "run_id": "STRING",  # bronze: ingest_run_id (a current state's); reference: content sha256
+    "source_version": "BIGINT",  # target, current: Delta version read
     "source_table_id": "STRING",  # target: Delta table id read
     "load_id": "STRING",  # the load that wrote the row (time-sortable)
     "mode": "STRING",  # full | incremental
     "loaded_at": "TIMESTAMP",
 }
 RESET = "reset"
+#: sources read as Delta tables at a version: targets, and bronze sources' current states
+CURRENT = "current"
+VERSIONED = ("target", CURRENT)
 
 
 @dataclass(frozen=True)
@@ -72,23 +76,15 @@ class Control:
                 raise
 
     def seen(self, target: str) -> Seen:
+        return self.seen_many([target])[target]
+
+    def seen_many(self, targets: list[str]) -> dict[str, Seen]:
+        """What each of the targets has processed (one query)."""
         rows = self.lakehouse.sql(
-            f"SELECT source, source_kind, run_id, source_version, source_table_id, load_id "
-            f"FROM {self.name} WHERE target = {literal(target)}").collect()
-        resets = [r["load_id"] for r in rows if r["source_kind"] == RESET]
-        since = max(resets) if resets else ""
-        seen = Seen()
-        for row in sorted(rows, key=lambda r: r["load_id"]):
-            if row["load_id"] < since:
-                continue
-            kind = row["source_kind"]
-            if kind == "bronze":
-                seen.runs[row["source"]].add(row["run_id"])
-            elif kind == "target":
-                seen.versions[row["source"]] = (row["source_table_id"], int(row["source_version"]))
-            elif kind == "reference":
-                seen.fingerprints[row["source"]].add(row["run_id"])
-        return seen
+            f"SELECT target, source, source_kind, run_id, source_version, source_table_id, load_id "
+            f"FROM {self.name} WHERE target IN ({', '.join(literal(t) for t in targets)})").collect()
+        return {t: _seen([r for r in rows if r["target"] == t]) for t in targets}
+
 
     def record(self, target: str, load_id: str, mode: str, entries: list[Entry]) -> None:
         """Append the entries (and a reset marker for a full load) in one commit."""
@@ -101,3 +97,20 @@ class Control:
             f"{_sql(e.source_table_id)}, {_sql(load_id)}, {_sql(mode)}, current_timestamp())"
             for e in entries)
         self.lakehouse.sql(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) VALUES\n{values}")
+
+
+def _seen(rows: list[Any]) -> Seen:
+    resets = [r["load_id"] for r in rows if r["source_kind"] == RESET]
+    since = max(resets) if resets else ""
+    seen = Seen()
+    for row in sorted(rows, key=lambda r: r["load_id"]):
+        if row["load_id"] < since:
+            continue
+        kind = row["source_kind"]
+        if kind == "bronze":
+            seen.runs[row["source"]].add(row["run_id"])
+        elif kind in VERSIONED:
+            seen.versions[row["source"]] = (row["source_table_id"], int(row["source_version"]))
+        elif kind == "reference":
+            seen.fingerprints[row["source"]].add(row["run_id"])
+    return seen

@@ -1,8 +1,9 @@
 """Load silver and gold targets: full builds, and incremental MERGEs equal to a full rebuild.
 
 A load of one target:
-1. reads what it has processed from the control table, and the state of each source: new bronze
-   runs (set difference), target versions, reference fingerprints;
+1. brings the current state of its bronze sources up to date (framework/engine/current.py), then
+   reads what it has processed from the control table, and the version of each source (bronze
+   sources' current states and targets: Delta versions; reference data: fingerprints);
 2. nothing new -> nothing to do (a rerun is a no-op);
 3. otherwise finds the scopes the changes touch (the plan's scope query; every scope when a
    change cannot be traced), recomputes those scopes from all current source rows, and MERGEs
@@ -24,18 +25,17 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame
 
+from framework.engine.current import ingested_runs, refresh_current, state_query
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
-from framework.engine.targets.control import Control
+from framework.engine.targets.control import Control, Seen
 from framework.engine.targets.errors import LoadInterrupted, TargetError
 from framework.engine.targets.sources import (
     MissingSource,
     SourceState,
-    drop_views,
     read_states,
     register_views,
-    view_name,
 )
 from framework.specs.catalog import SpecCatalog
 from framework.specs.errors import did_you_mean
@@ -43,7 +43,14 @@ from framework.specs.targets.expressions import table_refs
 from framework.specs.targets.graph import build_order
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import Relations, TargetPlan
-from framework.specs.targets.sources import ReferenceData, SourceInfo, reference_data, resolve_source, target_specs
+from framework.specs.targets.sources import (
+    BRONZE,
+    ReferenceData,
+    SourceInfo,
+    reference_data,
+    resolve_source,
+    target_specs,
+)
 
 CHECKPOINTS = ("merge",)
 FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
@@ -54,14 +61,14 @@ class LoadResult:
     table: str
     mode: str
     seconds: float = 0.0
-    new_runs: dict[str, int] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)  # the sources that changed since the last load
     every_scope: bool = False
     metrics: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
         text = f"{self.table}: {self.mode}"
-        if self.new_runs:
-            text += " (" + ", ".join(f"{s}: {n} new run(s)" for s, n in sorted(self.new_runs.items())) + ")"
+        if self.changed and self.mode == INCREMENTAL:
+            text += f" ({', '.join(self.changed)} changed)"
         if self.mode == INCREMENTAL:
             text += ", every scope recomputed" if self.every_scope else ""
         if self.metrics:
@@ -103,7 +110,8 @@ def plan_of(catalog: SpecCatalog, table: str) -> TargetPlan:
 
 
 def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: Report, *,
-                full: bool = False, load_id: str | None = None, interrupt_after: str | None = None) -> LoadResult:
+                full: bool = False, load_id: str | None = None, interrupt_after: str | None = None,
+                refresh: bool = True) -> LoadResult:
     """Bring one target up to date with its sources (see the module docstring)."""
     if interrupt_after is not None and interrupt_after not in CHECKPOINTS:
         raise ValueError(f"unknown checkpoint {interrupt_after!r} (known: {', '.join(CHECKPOINTS)})")
@@ -116,13 +124,15 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
     control.ensure()
     load_id = load_id or new_run_id()
     full = full or not lakehouse.exists(table)
+    if refresh:
+        refresh_current(lakehouse, catalog, [n for n, i in infos.items() if i.kind == BRONZE])
     try:
         states = read_states(lakehouse, infos, references, control.seen(table))
     except MissingSource as missing:
+        layer = next((i.layer for i in infos.values() if i.table == missing.table), "silver")
         raise TargetError(f"{table} reads {missing.table}, which does not exist yet: build it first "
-                          f"(medallion run {target_specs(catalog)[missing.table].layer})") from None
-    result = LoadResult(table, FULL if full else INCREMENTAL,
-                        new_runs={n: len(s.new_runs) for n, s in states.items() if s.new_runs})
+                          f"(medallion run {layer})") from None
+    result = LoadResult(table, FULL if full else INCREMENTAL, changed=sorted(n for n, s in states.items() if s.changed))
     if not full and not any(s.changed for s in states.values()):
         result.mode = UP_TO_DATE
         result.seconds = time.monotonic() - started
@@ -136,9 +146,10 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
         if interrupt_after == "merge":
             raise LoadInterrupted(table, "merge")
         control.record(table, load_id, FULL if full else INCREMENTAL,
-                       [e for s in states.values() for e in s.entries(full)])
+                       [e for s in states.values() for e in s.entries()])
     finally:
-        drop_views(lakehouse, relations)
+        for reference in references:
+            lakehouse.spark.catalog.dropTempView(reference)
     result.seconds = time.monotonic() - started
     return result
 
@@ -162,33 +173,40 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
     traced = [n for n in changed if plan.changes.touches_scopes(n)]
     if not every and not traced:
         return
-    scope = None
-    if not every:
-        query = plan.changes.scope_query(relations, traced)
-        if query is None:
-            every = True
-        else:
-            # written down once: the recomputation and the MERGE both read it
-            scope = lakehouse.name(scope_table(table))
-            lakehouse.sql(f"DROP TABLE IF EXISTS {scope}")
-            lakehouse.sql(f"CREATE TABLE {scope} USING DELTA AS {query}")
-            if not lakehouse.sql(f"SELECT 1 FROM {scope} LIMIT 1").collect():
-                return  # the new rows changed nothing this target reads (e.g. dimensions re-sent as they were)
-    result.every_scope = every
-    rows = view_name(table, "_", "rows")
-    lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scope)}")
+    query = None if every else plan.changes.scope_query(relations, traced)
+    result.every_scope = query is None
+    scope = None if query is None else lakehouse.name(scope_table(table))
+    rows = f"__mdl_{table}__rows"
     try:
+        if query is not None and scope is not None:
+            # written down once (the recomputation and the MERGE both read it), counted as written
+            count = _write_scopes(lakehouse, scope, query)
+            if not count:
+                return  # the changes touched nothing this target reads (e.g. rows re-sent as they were)
+            result.metrics["scopes"] = count
+        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scope)}")
         _check_layout(lakehouse, table, rows)
         outcome = lakehouse.sql(plan.merge(lakehouse.name(table), rows, scope)).collect()
         if outcome:
             names = ("num_inserted_rows", "num_updated_rows", "num_deleted_rows")
-            result.metrics = {n.split("_")[1]: int(outcome[0][n]) for n in names if n in outcome[0].asDict()}
+            result.metrics |= {n.split("_")[1]: int(outcome[0][n]) for n in names if n in outcome[0].asDict()}
     finally:
         lakehouse.spark.catalog.dropTempView(rows)
+        if scope is not None:
+            lakehouse.sql(f"DROP TABLE IF EXISTS {scope}")
+
+
+def _write_scopes(lakehouse: Lakehouse, scope: str, query: str) -> int:
+    """Write the scope table; return how many scopes it lists (from the commit's metrics: the
+    table is not read again)."""
+    lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {query}")
+    metrics = lakehouse.sql(f"DESCRIBE HISTORY {scope} LIMIT 1").collect()[0]["operationMetrics"]
+    return int(metrics.get("numOutputRows", 1))
 
 
 def scope_table(table: str) -> str:
-    """The working table listing the scopes an incremental load of `table` recomputes."""
+    """The working table listing the scopes an incremental load of `table` recomputes (dropped
+    when the load ends)."""
     return f"_medallion_scope_{table}"
 
 
@@ -203,13 +221,16 @@ def _check_layout(lakehouse: Lakehouse, table: str, rows: str) -> None:
 
 
 def expected_rows(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) -> DataFrame:
-    """What a full rebuild would write now, without writing it (for checks and tests)."""
+    """What a full rebuild from bronze would write now, without writing it (for checks and tests):
+    bronze sources' current state is computed from the whole bronze history here, so the check
+    covers the current states' incremental upkeep too."""
     spec = _spec(catalog, table)
     infos, references = _sources(catalog, spec)
-    from framework.engine.targets.control import Seen
-
-    states = read_states(lakehouse, infos, references, Seen())
-    relations = register_views(lakehouse, f"{table}_expected", states, references, full=True)
+    bronze = {n: catalog.bronze[n] for n, i in infos.items() if i.kind == BRONZE}
+    runs = ingested_runs(lakehouse, bronze)
+    rebuilt = {n: state_query(lakehouse, s, runs[n]) for n, s in bronze.items()}
+    states = read_states(lakehouse, infos, references, Seen(), rebuild=True)
+    relations = register_views(lakehouse, f"{table}_expected", states, references, full=True, rebuilt=rebuilt)
     return lakehouse.sql(TargetPlan(spec, infos).recompute(relations))
 
 
@@ -226,9 +247,13 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
     """Load every target of a layer (or the given ones) in dependency order; a failing target is
     reported and the others still load."""
     results = []
-    for table in build_sequence(catalog, layer, tables):
+    sequence = build_sequence(catalog, layer, tables)
+    specs = target_specs(catalog)
+    # the current states every target reads, brought up to date once
+    refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze})
+    for table in sequence:
         try:
-            result = load_target(lakehouse, catalog, table, report, load_id=load_id)
+            result = load_target(lakehouse, catalog, table, report, load_id=load_id, refresh=False)
         except LoadInterrupted:
             raise
         except TargetError as error:

@@ -81,7 +81,9 @@ class ChangeTracer:
 
     def _driver_changes(self, w: Query, relations: Relations) -> str:
         source = self.spec.driver.source
-        key = self.plan.source_key()
+        # rows of the source's own identity: an update of columns the target does not read
+        # (a patient's running totals, say) then touches nothing
+        key = self.plan.source_key() or [quote(k) for k in self.driver.key]
         values = self._changed_values(w, self.alias, self.driver, relations, source, key, [],
                                       self.plan.read[self.alias], [self.plan.scope_expr(n) for n in self.spec.scope_columns])
         renamed = ", ".join(f"__v{i} AS {quote(n)}" for i, n in enumerate(self.spec.scope_columns))
@@ -112,9 +114,6 @@ class ChangeTracer:
         touched = w.add("keys", f"SELECT DISTINCT {keys} FROM {relations.changed[source]} {a}")
         compare = ", ".join(["TRUE AS __present", *(f"{a}.{quote(c)}" for c in sorted(compared))])
         semi = all_of(f"({k}) <=> __t.__k{i}" for i, k in enumerate(key))
-        if source in relations.new_rows:
-            return self._changed_values_in_place(w, a, info, relations, source, key, order, compare, values,
-                                                 touched, semi)
 
         def chosen(relation: str) -> str:
             rows = self.plan.latest_rows(a, info, f"(SELECT {a}.* FROM {relation} {a} LEFT SEMI JOIN {touched} __t "
@@ -130,30 +129,6 @@ class ChangeTracer:
         both = w.add("versions", f"SELECT __cr.* FROM {diff} WHERE __cr IS NOT NULL UNION ALL "
                                  f"SELECT __pr.* FROM {diff} WHERE __pr IS NOT NULL")
         return w.add("values", f"SELECT DISTINCT {picked} FROM {both} {a}")
-
-    def _changed_values_in_place(self, w: Query, a: str, info: SourceInfo, relations: Relations, source: str,
-                                 key: list[str], order: list[str], compare: str, values: list[str], touched: str,
-                                 semi: str) -> str:
-        """`_changed_values` for an append-only source: the chosen row among all rows and among the
-        rows that are not new, side by side in one pass over the touched keys."""
-        is_new = relations.new_rows[source]
-        ranking = ", ".join([*order, *self.plan.latest(a, info)])
-        partition = ", ".join(key)
-        keys = ", ".join(f"({k}) AS __k{i}" for i, k in enumerate(key))
-        picked = ", ".join(f"({v}) AS __v{i}" for i, v in enumerate(values))
-        ranked = w.add("ranked", f"SELECT {keys}, struct({compare}) AS __cmp, struct({picked}) AS __val, "
-                                 f"({is_new}) AS __new,\n"
-                                 f"  row_number() OVER (PARTITION BY {partition} ORDER BY {ranking}) AS __rn_now,\n"
-                                 f"  row_number() OVER (PARTITION BY {partition} ORDER BY ({is_new}), {ranking}) "
-                                 f"AS __rn_before\n"
-                                 f"FROM {relations.current[source]} {a} LEFT SEMI JOIN {touched} __t ON {semi}")
-        group = ", ".join(f"__k{i}" for i in range(len(key)))
-        pairs = w.add("pairs", f"SELECT max(CASE WHEN __rn_now = 1 THEN __cmp END) AS __now, "
-                               f"max(CASE WHEN __rn_before = 1 AND NOT __new THEN __cmp END) AS __before, "
-                               f"collect_set(CASE WHEN __rn_now = 1 OR (__rn_before = 1 AND NOT __new) THEN __val END) "
-                               f"AS __vals FROM {ranked} GROUP BY {group}")
-        return w.add("values", f"SELECT DISTINCT __x.* FROM (SELECT inline(__vals) FROM {pairs} "
-                               f"WHERE NOT (__now <=> __before)) __x")
 
     def _propagation_path(self, index: int) -> list[tuple[int, list[int]]] | None:
         """How step `index`'s match values lead back to the driver: the steps passed through,

@@ -224,9 +224,6 @@ class _Checker:
         names = [name for name, _ in step.measures]
         for name, expr in step.measures:
             self.expr(expr, local, step.alias, f"{what} measure {name}")
-        if info is not None and info.versioned and step.key is None and not info.key:
-            self.problem((*step.at, "source"), f"{what}: {step.source} declares no key, so every re-delivered "
-                         "version of a row would be counted", "add key: [...] (the columns that identify one row)")
         if len(set(names)) != len(names):
             self.problem((*step.at, "measures"), f"{what}: measure names repeat")
 

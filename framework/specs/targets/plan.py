@@ -28,7 +28,7 @@ from framework.specs.targets.changes import ALL, ChangeTracer
 from framework.specs.targets.expressions import column_refs, order_sql, quote
 from framework.specs.targets.model import Aggregate, Derive, Expr, Join, TargetSpec
 from framework.specs.targets.rows import RowsQuery
-from framework.specs.targets.sources import TARGET, VERSION_ORDER, SourceInfo
+from framework.specs.targets.sources import SourceInfo
 from framework.specs.targets.sql import Relations, all_of, column_type, columns_of
 
 __all__ = ["ALL", "Relations", "TargetPlan", "column_type"]
@@ -82,27 +82,27 @@ class TargetPlan:
         return read
 
     def source_key(self, step: Join | Aggregate | None = None) -> list[str]:
-        """Expressions identifying one row of a source across its versions."""
+        """Expressions of which each row read must have its own values (none: every row counts).
+        Every source holds one row per identity already (bronze sources are read through their
+        current state); a spec's `key` narrows that down, a join picks one row per join key."""
         if step is None:
-            declared = self.spec.driver.key
-            return [e.text for e in declared] if declared is not None else [quote(k) for k in self.driver.key]
+            return [e.text for e in self.spec.driver.key or ()]
         if isinstance(step, Join):
             return [quote(column) for column, _ in step.on]
-        if step.key is not None:
-            return [e.text for e in step.key]
-        return [quote(k) for k in self.sources[step.source].key]
+        return [e.text for e in step.key or ()]
 
-    def latest(self, alias: str, info: SourceInfo) -> list[str]:
-        """The total order that puts a key's latest version first."""
-        order = [f"{alias}.{quote(c)} DESC" for c in VERSION_ORDER] if info.versioned else []
-        return [*order, f"struct({columns_of(alias, info.columns)})"]
+    @staticmethod
+    def tie_break(alias: str, info: SourceInfo) -> str:
+        """The last ranking term: the whole row, so the choice never depends on reading order."""
+        return f"struct({columns_of(alias, info.columns)})"
 
     def latest_rows(self, alias: str, info: SourceInfo, relation: str, key: list[str], order: list[str],
                     where: str | None = None) -> str:
-        """One row per key: the first by `order`, then the latest version."""
-        if not key:
+        """One row per key: the first by `order`, ties broken by content."""
+        unique = not order and {k.lower() for k in key} == {quote(k).lower() for k in info.key}
+        if not key or unique:
             return f"SELECT {alias}.* FROM {relation} {alias}" + (f" WHERE {where}" if where else "")
-        ranking = ", ".join([*order, *self.latest(alias, info)])
+        ranking = ", ".join([*order, self.tie_break(alias, info)])
         return (f"SELECT {columns_of(alias, info.columns)} FROM (\n"
                 f"  SELECT {alias}.*, row_number() OVER (PARTITION BY {', '.join(key)} ORDER BY {ranking}) AS __rn\n"
                 f"  FROM {relation} {alias}{f' WHERE {where}' if where else ''}\n"
@@ -129,11 +129,8 @@ class TargetPlan:
         return bool(refs) and all(r.alias == self.alias and self.driver.resolve(r.name) is not None for r in refs)
 
     def aggregate_rows(self, step: Aggregate, info: SourceInfo, relation: str, where: str | None) -> str:
-        """The source rows an aggregate counts: one per key (its latest version)."""
-        key = self.source_key(step)
-        if info.kind == TARGET and step.key is None:
-            key = []  # a target holds one row per key already
-        return self.latest_rows(step.alias, info, relation, key, [], where)
+        """The source rows an aggregate counts: one per `key` when the step declares one."""
+        return self.latest_rows(step.alias, info, relation, self.source_key(step), [], where)
 
     # -- writing -------------------------------------------------------------------------------
 

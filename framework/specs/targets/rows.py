@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from framework.specs.targets.expressions import column_refs, is_generator, order_sql, quote, split_order
 from framework.specs.targets.model import Aggregate, Derive, Expr, Join, Step
-from framework.specs.targets.sources import VERSION_ORDER, SourceInfo
 from framework.specs.targets.sql import Query, Relations, all_of, column_type, columns_of
 
 if TYPE_CHECKING:
@@ -117,7 +116,7 @@ class RowsQuery:
         where: str | None = None
         if self.scoped:
             conditions = [f"({s.text}) IN ({values})" for s, o in step.on
-                          if self.filters_whole_keys(step, info, s) and plan.raw_driver_refs(o.text)
+                          if self.filters_whole_keys(step, s) and plan.raw_driver_refs(o.text)
                           and (values := self._values_of(o.text)) is not None]
             where = all_of(conditions) if conditions else None
         rows = self.w.add("source", plan.aggregate_rows(step, info, self.relations.current[step.source], where))
@@ -155,9 +154,9 @@ class RowsQuery:
                     refs[ref.alias].append(ref.name)
         return refs
 
-    def filters_whole_keys(self, step: Aggregate, info: SourceInfo, source_expr: Expr) -> bool:
-        """Filtering by this match value keeps all versions of a key together."""
-        if not info.versioned:
+    def filters_whole_keys(self, step: Aggregate, source_expr: Expr) -> bool:
+        """Filtering by this match value keeps all rows of a step's `key` together."""
+        if not step.key:
             return True
         key_columns = set()
         for text in self.plan.source_key(step):
@@ -178,16 +177,8 @@ class RowsQuery:
             expr, descending, nulls = split_order(item.text)
             outputs.append(f"({expr}) AS __o{index}")
             ranks.append(f"__o{index}{' DESC' if descending else ''}{f' NULLS {nulls}' if nulls else ''}")
-        if plan.source_key():
-            # one row per driver key already: rows competing for a target key come from different
-            # driver keys. Break ties on what the target reads of them, so that a row delivered
-            # again unchanged (which changes only its delivery metadata) cannot change the winner.
-            read = sorted(plan.read[alias])
-            outputs.append(f"struct({columns_of(alias, read)}) AS __read" if read else "NULL AS __read")
-            ranks.append("__read")
-        elif plan.driver.versioned:  # versions of one row compete: the latest delivery wins
-            outputs += [f"{alias}.{quote(c)} AS __v{i}" for i, c in enumerate(VERSION_ORDER)]
-            ranks += [f"__v{i} DESC" for i in range(len(VERSION_ORDER))]
+        # rows competing for a target key come from different source rows: the whole row breaks
+        # ties (a row re-sent unchanged keeps its metadata, so it cannot change the winner)
         outputs.append(f"{alias} AS __row")
         ranks.append("__row")
         where = f"\nWHERE {spec.where.text}" if spec.where is not None else ""

@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from framework.specs.bronze import METADATA_COLUMNS
+from framework.specs.bronze import GROUP, METADATA_COLUMNS, ROW
 
 if TYPE_CHECKING:
     from framework.specs.catalog import SpecCatalog
     from framework.specs.targets.model import TargetSpec
 
+#: what a target reads: a bronze source (through its current state), another target, reference data
 BRONZE, TARGET, REFERENCE = "bronze", "target", "reference"
 REFERENCE_FOLDER = "reference"
-#: the columns that order versions of a bronze row: the latest run, then the latest file
-VERSION_ORDER = ("ingest_run_id", "source_file")
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,11 @@ class SourceInfo:
 
     name: str  # as specs name it: a bronze source (`patients`) or a target table
     kind: str  # BRONZE | TARGET | REFERENCE
-    table: str  # the table it lives in (bronze table, target table, reference name)
+    table: str  # the table it is read from (a source's current state, a target table, reference name)
     columns: tuple[str, ...]
     types: dict[str, str] = field(default_factory=dict)  # known Spark SQL types (bronze only)
-    key: tuple[str, ...] = ()  # declared key columns
+    key: tuple[str, ...] = ()  # the columns of which each row has its own values (none: unknown)
     layer: str = "bronze"
-
-    @property
-    def versioned(self) -> bool:
-        """Rows carry delivery metadata, and one key may have many versions."""
-        return self.kind == BRONZE
 
     def resolve(self, column: str) -> str | None:
         """The declared spelling of a column (Spark resolves names case-insensitively)."""
@@ -94,9 +88,11 @@ def source_names(catalog: SpecCatalog) -> set[str]:
 def resolve_source(catalog: SpecCatalog, name: str) -> SourceInfo | None:
     """A bronze source (by source or table name), a target, or reference data; None if unknown."""
     bronze = catalog.bronze.get(name) or next((s for s in catalog.bronze.values() if s.table == name), None)
-    if bronze is not None:
-        types = {c.name: c.sql_type for c in bronze.columns} | METADATA_COLUMNS
-        return SourceInfo(bronze.source, BRONZE, bronze.table, tuple(types), types, tuple(bronze.keys), "bronze")
+    if bronze is not None:  # one row per identity: its current state
+        line = bronze.identity.line if bronze.identity.mode == GROUP else None
+        types = {c.name: c.sql_type for c in bronze.columns} | ({line: "INT"} if line else {}) | METADATA_COLUMNS
+        key = bronze.identity.columns if bronze.identity.mode != ROW else ()
+        return SourceInfo(bronze.source, BRONZE, bronze.current_table, tuple(types), types, key, "bronze")
     target = target_specs(catalog).get(name)
     if target is not None:
         return SourceInfo(target.table, TARGET, target.table, tuple(target.output_columns), {},

@@ -16,10 +16,6 @@ class Relations:
     current: Mapping[str, str]
     previous: Mapping[str, str] = field(default_factory=dict)
     changed: Mapping[str, str] = field(default_factory=dict)
-    #: for sources whose previous rows are the current rows minus the changed ones (bronze is
-    #: append-only): a predicate over a current row that is true for changed rows. Lets the
-    #: planner compare old and new versions in one pass.
-    new_rows: Mapping[str, str] = field(default_factory=dict)
 
 
 def column_type(spec_type: str) -> str:

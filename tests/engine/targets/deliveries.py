@@ -9,7 +9,8 @@ where a delivery comes from an older export). What each delivery exercises:
 - D2: patients re-sent, p1 moved (new city and ZIP), p3 arrives; other dimensions re-sent with
   changes in columns no target reads (payers byte-identical: bronze skips that file);
   the ongoing prescription comes back with its STOP filled in; an encounter's cost corrected;
-  exact duplicate rows; a new encounter a few months later (the months of data grow).
+  exact duplicate rows; a new encounter a few months later (the months of data grow); claim c1
+  comes again whole, unchanged but renumbered (new ID and CHARGEID, as every Synthea export does).
 - D3: a Synthea 3.0 export (a new member whose coverage has START_YEAR/END_YEAR and whose
   patient file lacks FIPS and INCOME, a procedure without SYSTEM), ingested under a run id
   *older* than D2's: a run that committed late.
@@ -206,7 +207,8 @@ def d2() -> Delivery:
         "encounters": _current([E2_CORRECTED, E5], "encounters"),
         "claims": _current([claim("c5", "p1", "pr2", "e5", E5["START"], "")], "claims"),
         "claims_transactions": _current([
-            LINES_D1[0],  # delivered again, unchanged
+            # claim c1 delivered again, unchanged but renumbered
+            *({**t, "ID": f"{t['ID']}-x", "CHARGEID": "7"} for t in LINES_D1[:2]),
             line("t6", "c5", "1", "p1", "CHARGE", "2024-03-20T14:00:00Z", NO_END, "e5", "pr2", "o2", amount="200.00"),
             line("t7", "c5", "1", "p1", "PAYMENT", "2024-03-20T14:00:00Z", NO_END, "e5", "pr2", "o2",
                  payments="150.00", outstanding="50.00"),

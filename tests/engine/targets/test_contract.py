@@ -19,7 +19,7 @@ import pytest
 
 from framework.engine.targets.errors import LoadInterrupted
 from framework.engine.targets.load import UP_TO_DATE
-from tests.engine.targets.conftest import Lake
+from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import d1, d2, d3_old_export
 
 TARGETS = ["claims_silver", "patient_encounters_silver", "medications_silver", "procedures_silver",
@@ -31,7 +31,7 @@ class History:
     """What sequence A saw along the way, for the tests below to assert on."""
 
     lake: Lake
-    after_d1: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    after_d1: dict[str, Any] = field(default_factory=dict)
     interrupted: LoadInterrupted | None = None
     claims_after_crash: int = 0
     rerun_modes: list[str] = field(default_factory=list)
@@ -48,6 +48,7 @@ def history(new_lake: Callable[..., Lake], run_ids: dict[str, str]) -> History:
     seen.after_d1 = {
         "encounters": lake.rows("patient_encounters_silver", order="encounter_id"),
         "medications": lake.rows("medications_silver", "patient_id = 'p1'", order="prescription_stop_date NULLS LAST"),
+        "c1_runs": [r["ingest_run_id"] for r in lake.rows("claims_silver", "claim_id = 'c1'")],
     }
 
     lake.deliver(d2(), "d2", run_ids["d2"])
@@ -106,14 +107,19 @@ def test_a_load_that_died_after_its_merge_converges_when_run_again(history: Hist
     assert lake.scalar("SELECT count(*) FROM claims_silver") == 7
 
 
-def test_claims_silver_has_one_row_per_transaction_id(history: History) -> None:
+def test_claims_silver_has_one_row_per_claim_line(history: History) -> None:
     lake = history.lake
-    assert lake.scalar("SELECT count(*) FROM claims_silver") == lake.scalar(
-        "SELECT count(DISTINCT ID) FROM claims_transactions_bronze")
-    # t1 was delivered twice; its row is the latest delivery's
-    t1 = lake.rows("claims_silver", "claim_transaction_id = 't1'")
-    assert len(t1) == 1 and t1[0]["claim_amount"] == Decimal("150.00")
-    no_end = lake.rows("claims_silver", "claim_transaction_id = 't3'")[0]
+    # c1's two lines came again in D2 under new IDs: still two lines, each once
+    assert lake.scalar("SELECT count(*) FROM claims_silver") == 7 == lake.scalar(
+        "SELECT count(DISTINCT claim_id, line_number) FROM claims_silver")
+    assert lake.scalar("SELECT count(DISTINCT ID) FROM claims_transactions_bronze") == 9
+    c1 = lake.rows("claims_silver", "claim_id = 'c1'", order="line_number")
+    assert [(r["line_number"], r["transaction_type"]) for r in c1] == [(1, "CHARGE"), (2, "PAYMENT")]
+    # re-sent unchanged: the line keeps the ID and run of the delivery that first brought it
+    assert [r["source_transaction_id"] for r in c1] == ["t1", "t2"]
+    assert {r["ingest_run_id"] for r in c1} == set(history.after_d1["c1_runs"])
+    assert c1[0]["claim_amount"] == Decimal("150.00") and c1[1]["payment_amount"] == Decimal("120.00")
+    no_end = lake.rows("claims_silver", "source_transaction_id = 't3'")[0]
     assert no_end["service_end_date"] is None and no_end["service_date_key"] == date(2023, 3, 5)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.targets.conftest import Lake, copy_tables
+from tests.engine.conftest import Lake, copy_tables
 from tests.engine.targets.deliveries import HEADERS, IMMUNIZATIONS, P1, P2, P3
 from tests.helpers import medallion as run_medallion
 

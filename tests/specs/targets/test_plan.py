@@ -100,12 +100,12 @@ def test_reference_data_changes_recompute_everything() -> None:
 
 
 def test_merge_deletes_rows_of_recomputed_scopes_only() -> None:
-    p = plan("medications_silver")
-    sql = p.merge("db.medications_silver", "rows_view", "scope_table")
+    p = plan("member_monthly_snapshot_gold")  # scope: a patient's months
+    sql = p.merge("db.member_monthly_snapshot_gold", "rows_view", "scope_table")
     assert "LEFT SEMI JOIN scope_table __s ON __o.`patient_id` <=> __s.`patient_id`" in sql
     assert "WHEN MATCHED AND __s.__delete THEN DELETE" in sql
     assert "WHEN NOT MATCHED AND NOT __s.__delete THEN INSERT" in sql
-    everything = p.merge("db.medications_silver", "rows_view", None)
+    everything = p.merge("db.member_monthly_snapshot_gold", "rows_view", None)
     assert "scope_table" not in everything
 
 

@@ -47,15 +47,17 @@ class Lake:
         """Give this lake the bronze rows `other` ingested in the given runs (a replay of those
         deliveries without parsing them again)."""
         wanted = ", ".join(f"'{r}'" for r in runs)
-        for spec in self.catalog.bronze.values():
-            if not other.lakehouse.exists(spec.table):
+        # and the ingest log's rows of those runs: loads learn of new runs from the log
+        for spec in [*self.catalog.bronze.values(), None]:
+            table = spec.table if spec is not None else "medallion_ingest_log"
+            if not other.lakehouse.exists(table):
                 continue
-            rows = f"SELECT * FROM {other.lakehouse.name(spec.table)} WHERE ingest_run_id IN ({wanted})"
-            if self.lakehouse.exists(spec.table):
-                self.lakehouse.sql(f"INSERT INTO {self.lakehouse.name(spec.table)} {rows}")
+            rows = f"SELECT * FROM {other.lakehouse.name(table)} WHERE ingest_run_id IN ({wanted})"
+            if self.lakehouse.exists(table):
+                self.lakehouse.sql(f"INSERT INTO {self.lakehouse.name(table)} {rows}")
             else:
                 self.lakehouse.ensure_schema()
-                self.lakehouse.sql(f"CREATE TABLE {self.lakehouse.name(spec.table)} USING DELTA AS {rows}")
+                self.lakehouse.sql(f"CREATE TABLE {self.lakehouse.name(table)} USING DELTA AS {rows}")
 
     def load(self, tables: Iterable[str] | None = None, **options: Any) -> list[LoadResult]:
         """Load the given targets (default: all, silver before gold) in dependency order."""
