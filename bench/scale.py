@@ -78,7 +78,7 @@ class Stages:
         outcome = action()
         seconds = time.perf_counter() - start
         self.done.append(Stage(name, seconds, rows(outcome), self.sampler.peak() / 2**20))
-        print(f"  {name:<48} {seconds:8.1f} s", flush=True)
+        print(f"  {name:<56} {seconds:8.1f} s", flush=True)
         return outcome
 
     def seconds(self, prefix: str) -> float:
@@ -175,11 +175,11 @@ def _series(stages: Stages, spark: Any, root: Path, catalog: Any, report: Report
         archive(lakehouse, report)
         load = "first load" if k == 1 else "incremental"
         stages.run(f"series {k}: {load} (all targets)", lambda: _load_all(lakehouse, catalog, report, full=False))
-        incremental = stages.done[-1].seconds
+        loaded = stages.done[-1].seconds
         stages.run(f"series {k}: full rebuild (all targets)", lambda: _load_all(lakehouse, catalog, report, full=True))
         rebuild = stages.done[-1].seconds
-        rows.append({"delivery": k, "rows": delivered.total_rows, "load": load, "incremental_s": incremental,
-                     "rebuild_s": rebuild, "ratio": incremental / rebuild})
+        rows.append({"delivery": k, "rows": delivered.total_rows, "load": load, "load_s": loaded,
+                     "rebuild_s": rebuild, "ratio": loaded / rebuild})
     print(render_series(rows), flush=True)
     return rows
 
@@ -260,10 +260,10 @@ def render(results: list[dict[str, Any]]) -> str:
 
 
 def render_series(series: list[dict[str, Any]]) -> str:
-    lines = ["| delivery | rows delivered | load | incremental s | rebuild s | incremental / rebuild |",
+    lines = ["| delivery | rows delivered | load | load s | rebuild s | load / rebuild |",
              "|---:|---:|---|---:|---:|---:|"]
     for d in series:
-        lines.append(f"| {d['delivery']} | {d['rows']:,} | {d['load']} | {d['incremental_s']:.1f} "
+        lines.append(f"| {d['delivery']} | {d['rows']:,} | {d['load']} | {d['load_s']:.1f} "
                      f"| {d['rebuild_s']:.1f} | {d['ratio']:.2f} |")
     return "\n".join(lines)
 
