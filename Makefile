@@ -39,8 +39,9 @@ lint: $(STAMP)
 
 # The whole pipeline at each size (see BENCHMARKS.md); about 45 minutes on 2 cores for the default sizes.
 BENCH_PATIENTS ?= 100 1000 10000
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench.scale --patients $(BENCH_PATIENTS)
+	$(BIN)/python -m bench.scale --patients $(BENCH_PATIENTS) $(BENCH_ARGS)
 
 clean:
 	rm -rf data .pytest_cache .mypy_cache .ruff_cache

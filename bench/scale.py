@@ -2,6 +2,11 @@
 bronze against a bare Spark copy of the same files; an incremental delivery against a full rebuild.
 
     .venv/bin/python -m bench.scale --patients 100 1000 10000
+    .venv/bin/python -m bench.scale --patients 1000 --re-export --series 6
+
+``--re-export`` adds a full re-export (every file whole again, as real Synthea delivers, with
+about 1% of rows added) loaded incrementally and rebuilt; ``--series N`` adds N deliveries into
+a fresh schema, each loaded incrementally and then rebuilt, printed as a table.
 
 Each size runs in its own process (its own Spark session, so the peak memory is that size's).
 Results go to bench/results/scale-<patients>.json; the tables in BENCHMARKS.md between the
@@ -20,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -35,13 +41,20 @@ from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.session import local_session
 from framework.engine.targets.load import LoadResult, build_sequence, load_target
-from framework.generate import generate
+from framework.generate import GenerateReport, generate
 from framework.specs.catalog import load_catalog
 
 RESULTS = Path("bench/results")
 MARKDOWN = Path("BENCHMARKS.md")
 BEGIN, END = "<!-- bench.scale:begin -->", "<!-- bench.scale:end -->"
 BARE, BRONZE = "bare Spark copy, delivery 1", "bronze ingest, delivery 1"
+RE_EXPORT = "re-export"
+# The re-export follows deliveries 1 and 2 (2020-01-01 to 2025-03-31) and goes on into delivery
+# 3's window for 1% of that history: about 1% of the rows are new.
+_HISTORY = (date(2020, 1, 1), date(2025, 4, 1))
+RE_EXPORT_END = _HISTORY[1] + timedelta(days=round(0.01 * (_HISTORY[1] - _HISTORY[0]).days))
+FACTS = ("allergies", "careplans", "claims", "claims_transactions", "conditions", "devices", "encounters",
+         "imaging_studies", "immunizations", "medications", "observations", "procedures", "supplies")
 
 
 @dataclass
@@ -65,14 +78,14 @@ class Stages:
         outcome = action()
         seconds = time.perf_counter() - start
         self.done.append(Stage(name, seconds, rows(outcome), self.sampler.peak() / 2**20))
-        print(f"  {name:<48} {seconds:8.1f} s", flush=True)
+        print(f"  {name:<56} {seconds:8.1f} s", flush=True)
         return outcome
 
     def seconds(self, prefix: str) -> float:
         return sum(s.seconds for s in self.done if s.name.startswith(prefix))
 
 
-def one_size(patients: int) -> dict[str, Any]:
+def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix=f"bench-scale-{patients}-"))
     landing, lake = root / "landing", root / "lakehouse"
     catalog = load_catalog(project_root() / "tables")
@@ -92,13 +105,19 @@ def one_size(patients: int) -> dict[str, Any]:
         stages.run("archive, delivery 1", lambda: archive(lakehouse, quiet))
         _targets(stages, lakehouse, catalog, quiet, "first load", full=False)
         stages.run("checks (all targets)", lambda: run_checks(lakehouse, catalog, quiet))
-        stages.run("generate delivery 2", lambda: generate(landing, patients=patients, seed=42, deliveries=2,
-                                                           delivery=2), lambda r: sum(f.rows for f in r.files))
+        second = stages.run("generate delivery 2", lambda: generate(
+            landing, patients=patients, seed=42, deliveries=2, delivery=2), lambda r: sum(f.rows for f in r.files))
         stages.run("bronze ingest, delivery 2", lambda: ingest(lakehouse, catalog.bronze, new_run_id(), quiet),
                    lambda r: r.rows)
         stages.run("archive, delivery 2", lambda: archive(lakehouse, quiet))
         _targets(stages, lakehouse, catalog, quiet, "incremental", full=False)
         _targets(stages, lakehouse, catalog, quiet, "full rebuild", full=True)
+        extra: dict[str, Any] = {}
+        if re_export:
+            extra["re_export"] = _re_export(stages, lakehouse, catalog, quiet, landing, patients,
+                                            delivered_facts=_fact_rows(first) + _fact_rows(second))
+        if series:
+            extra["series"] = _series(stages, spark, root, catalog, quiet, patients, series)
         errors = [str(f) for f in quiet.of_level("error")]
         spark.stop()
     finally:
@@ -109,7 +128,65 @@ def one_size(patients: int) -> dict[str, Any]:
     return {"patients": patients, "csv_mb": round(size_mb, 1), "delivery_1_rows": rows,
             "stages": [asdict(s) for s in stages.done], "errors": errors,
             "bronze_ratio": bronze_s / bare_s, "incremental_ratio": incremental / rebuild,
-            "peak_mb": max(s.peak_mb for s in stages.done), "machine": describe_machine()}
+            "peak_mb": max(s.peak_mb for s in stages.done), "machine": describe_machine(), **extra}
+
+
+def _fact_rows(report: GenerateReport) -> int:
+    return sum(report.rows(source) for source in FACTS)
+
+
+def _re_export(stages: Stages, lakehouse: Lakehouse, catalog: Any, report: Report, landing: Path, patients: int,
+               *, delivered_facts: int) -> dict[str, Any]:
+    """Deliveries 1 and 2 again, whole, plus what happened until RE_EXPORT_END: the realistic
+    delivery (transaction IDs renumbered, running totals and ongoing prescriptions updated)."""
+    export = stages.run(f"generate {RE_EXPORT} (to {RE_EXPORT_END})", lambda: generate(
+        landing, patients=patients, seed=42, re_export=True, end_date=RE_EXPORT_END),
+        lambda r: sum(f.rows for f in r.files))
+    stages.run(f"bronze ingest, {RE_EXPORT}", lambda: ingest(lakehouse, catalog.bronze, new_run_id(), report),
+               lambda r: r.rows)
+    stages.run(f"archive, {RE_EXPORT}", lambda: archive(lakehouse, report))
+    _targets(stages, lakehouse, catalog, report, f"{RE_EXPORT} incremental", full=False)
+    _targets(stages, lakehouse, catalog, report, f"{RE_EXPORT} full rebuild", full=True)
+    incremental = stages.seconds(f"{RE_EXPORT} incremental")
+    rebuild = stages.seconds(f"{RE_EXPORT} full rebuild")
+    added = _fact_rows(export) - delivered_facts  # new facts (less the prescriptions re-sent with a STOP)
+    result = {"end_date": RE_EXPORT_END.isoformat(), "rows": export.total_rows, "added_rows": added,
+              "added_share": added / export.total_rows,
+              "incremental_s": incremental, "rebuild_s": rebuild, "ratio": incremental / rebuild}
+    print(f"  full re-export: {export.total_rows:,} rows, {added:,} new ({100 * result['added_share']:.1f}%); "
+          f"incremental / rebuild = {incremental:.1f} / {rebuild:.1f} s = {result['ratio']:.2f}", flush=True)
+    return result
+
+
+def _series(stages: Stages, spark: Any, root: Path, catalog: Any, report: Report, patients: int,
+            deliveries: int) -> list[dict[str, Any]]:
+    """Deliveries 1..N into a fresh schema: after each, every target loaded (incrementally from
+    delivery 2 on) and then rebuilt from all of bronze."""
+    landing = root / "series-landing"
+    lakehouse = Lakehouse(spark, environment(root, root / "lakehouse", landing))
+    rows: list[dict[str, Any]] = []
+    for k in range(1, deliveries + 1):
+        def deliver(k: int = k) -> GenerateReport:
+            return generate(landing, patients=patients, seed=42, deliveries=deliveries, delivery=k)
+
+        delivered = stages.run(f"series {k}: generate", deliver, lambda r: r.total_rows)
+        stages.run(f"series {k}: bronze ingest", lambda: ingest(lakehouse, catalog.bronze, new_run_id(), report),
+                   lambda r: r.rows)
+        archive(lakehouse, report)
+        load = "first load" if k == 1 else "incremental"
+        stages.run(f"series {k}: {load} (all targets)", lambda: _load_all(lakehouse, catalog, report, full=False))
+        loaded = stages.done[-1].seconds
+        stages.run(f"series {k}: full rebuild (all targets)", lambda: _load_all(lakehouse, catalog, report, full=True))
+        rebuild = stages.done[-1].seconds
+        rows.append({"delivery": k, "rows": delivered.total_rows, "load": load, "load_s": loaded,
+                     "rebuild_s": rebuild, "ratio": loaded / rebuild})
+    print(render_series(rows), flush=True)
+    return rows
+
+
+def _load_all(lakehouse: Lakehouse, catalog: Any, report: Report, *, full: bool) -> None:
+    for table in build_sequence(catalog):
+        load_target(lakehouse, catalog, table, report, full=full)
 
 
 def _warm_up(spark: Any, root: Path, catalog: Any) -> None:
@@ -153,6 +230,21 @@ def render(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {r['patients']:,} | {r['csv_mb']:,} | {r['delivery_1_rows']:,} | {s[BARE]['seconds']:.1f} "
                      f"| {s[BRONZE]['seconds']:.1f} | {r['bronze_ratio']:.2f} | {first:.1f} | {incremental:.1f} "
                      f"| {rebuild:.1f} | {r['incremental_ratio']:.2f} | {r['peak_mb']:,.0f} |")
+    re_exports = [r for r in results if "re_export" in r]
+    if re_exports:
+        lines += ["", f"**Full re-export** after delivery 2: every file whole again up to {RE_EXPORT_END}, "
+                      "claims_transactions ID and CHARGEID renumbered (`generate --re-export`)", "",
+                  "| patients | rows delivered | rows new | new share | incremental s | rebuild s "
+                  "| incremental / rebuild |", "|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in re_exports:
+            x = r["re_export"]
+            lines.append(f"| {r['patients']:,} | {x['rows']:,} | {x['added_rows']:,} | {100 * x['added_share']:.1f}% "
+                         f"| {x['incremental_s']:.1f} | {x['rebuild_s']:.1f} | {x['ratio']:.2f} |")
+    for r in results:
+        if "series" in r:
+            lines += ["", f"**{r['patients']:,} patients, a series of {len(r['series'])} deliveries** "
+                          "(a fresh schema; every target loaded after each delivery, then rebuilt)", "",
+                      render_series(r["series"])]
     for r in results:
         lines += ["", f"**{r['patients']:,} patients** (load average at start "
                       f"{', '.join(f'{x:.1f}' for x in r['machine']['load_average_at_start'])})", "",
@@ -167,6 +259,15 @@ def render(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def render_series(series: list[dict[str, Any]]) -> str:
+    lines = ["| delivery | rows delivered | load | load s | rebuild s | load / rebuild |",
+             "|---:|---:|---|---:|---:|---:|"]
+    for d in series:
+        lines.append(f"| {d['delivery']} | {d['rows']:,} | {d['load']} | {d['load_s']:.1f} "
+                     f"| {d['rebuild_s']:.1f} | {d['ratio']:.2f} |")
+    return "\n".join(lines)
+
+
 def write_markdown(results: list[dict[str, Any]]) -> None:
     text = MARKDOWN.read_text() if MARKDOWN.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
     head, rest = text.split(BEGIN, 1)
@@ -177,16 +278,21 @@ def write_markdown(results: list[dict[str, Any]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--re-export", action="store_true",
+                        help="add a full re-export (every file again, ~1%% of rows new) after delivery 2")
+    parser.add_argument("--series", type=int, default=0, metavar="N",
+                        help="add a series of N deliveries, each loaded incrementally and then rebuilt")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child process of one size
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.one:
-        result = one_size(args.one)
+        result = one_size(args.one, re_export=args.re_export, series=args.series)
         (RESULTS / f"scale-{args.one}.json").write_text(json.dumps(result, indent=2))
         return
+    options = (["--re-export"] if args.re_export else []) + (["--series", str(args.series)] if args.series else [])
     for patients in args.patients:
         print(f"{patients:,} patients", flush=True)
-        subprocess.run([sys.executable, "-m", "bench.scale", "--one", str(patients)], check=True)
+        subprocess.run([sys.executable, "-m", "bench.scale", "--one", str(patients), *options], check=True)
     results = [json.loads(p.read_text()) for p in RESULTS.glob("scale-*.json")]
     write_markdown(sorted(results, key=lambda r: r["patients"]))
     print(f"wrote {MARKDOWN}")

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +69,25 @@ def require_real_synthea() -> None:
         if os.environ.get("MEDALLION_REQUIRE_SYNTHEA") == "1":
             pytest.fail(message + " (MEDALLION_REQUIRE_SYNTHEA=1)")
         pytest.skip(message)
+
+
+def synthea_export(patients: int, seed: int, end_date: date) -> Path:
+    """Real Synthea's export of one population (``-s``/``-cs`` ``seed``, the default reference
+    date) up to ``end_date``, as ``<folder>/<source>/<source>.csv``. Run through
+    `medallion generate --engine synthea` once per machine, then kept in the cache, keyed by
+    release, population and end date, so that later runs (and CI) reuse it."""
+    from framework.generate import synthea
+    from framework.jobs.cli import main
+
+    key = (f"{synthea.SYNTHEA_RELEASE}-p{patients}-s{seed}-r{synthea.REFERENCE_DATE:%Y%m%d}"
+           f"-y{synthea.YEARS_OF_HISTORY}-e{end_date:%Y%m%d}")
+    exports = synthea.cache_root() / "synthea-exports"
+    folder, marker = exports / key, exports / f"{key}.complete"
+    if marker.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    code = main(["generate", "--engine", "synthea", "--patients", str(patients), "--seed", str(seed),
+                 "--end-date", end_date.isoformat(), "--set", f"landing={folder}"])
+    assert code == 0, f"medallion generate --engine synthea exited with {code}"
+    marker.write_text(key + "\n", encoding="utf-8")
+    return folder

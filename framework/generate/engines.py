@@ -27,8 +27,8 @@ ENGINES: dict[str, Engine] = {
     engine.name: engine
     for engine in (
         Engine("builtin", "the pure-Python sample generator (any Synthea 3.x header layout, delivery series)",
-               generate, frozenset({"synthea_version", "deliveries", "delivery"})),
+               generate, frozenset({"synthea_version", "deliveries", "delivery", "re_export", "end_date"})),
         Engine("synthea", "real Synthea from Maven Central, run with Java (one full export per run)",
-               generate_synthea, frozenset({"synthea_release", "progress"})),
+               generate_synthea, frozenset({"synthea_release", "end_date", "progress"})),
     )
 }

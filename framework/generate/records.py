@@ -302,16 +302,22 @@ class Recorder:
 def resend(ctx: DeliveryContext, person: Person, med: Ongoing, stop: int | None) -> None:
     """Write an earlier prescription again, its STOP now known (same PATIENT, ENCOUNTER, CODE,
     START; DISPENSES, TOTALCOST and PAYER_COVERAGE recomputed up to the STOP)."""
+    ctx.sink.add("medications", prescription_row(person, med, stop, ctx.end))
+    ctx.resent += 1
+
+
+def prescription_row(person: Person, med: Ongoing, stop: int | None, end: int) -> tuple[str, ...]:
+    """The medications row of an earlier prescription: dispensed up to its STOP, or up to ``end``
+    while it is still ongoing (STOP empty)."""
     medication = MEDICATIONS[med.medication]
-    n = dispenses(med.start, stop if stop is not None else ctx.end)
+    n = dispenses(med.start, stop if stop is not None else end)
     total = medication.cents * n
     covered = int(total * med.payer.coverage + 0.5) if med.payer.insured else 0
-    ctx.sink.add("medications", (
+    return (
         stamp(med.start), stamp(stop) if stop is not None else "", person.id, med.payer.id, med.encounter,
         medication.code, medication.description, money(medication.cents), money(covered), str(n),
         money(total), med.reason_code, med.reason_description,
-    ))
-    ctx.resent += 1
+    )
 
 
 def reason_of(reason: Code | Onset | None) -> tuple[str, str]:

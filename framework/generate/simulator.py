@@ -46,13 +46,24 @@ class Simulation:
         w = self.world
         self.ledger = Ledger.empty(len(w.organizations), len(w.clinicians), len(w.payers))
         self.delivered = 0
+        self.cut = False  # the last step ended before its window did
         # Who gets the guaranteed medication pair: the first patient with a year of room.
         self.pair_person = next((p.key for p in self.people if p.birth < HISTORY_START - YEAR), None)
 
-    def step(self, sink: Sink) -> int:
-        """Simulate the next delivery into ``sink``; returns its number."""
+    def step(self, sink: Sink, end: int | None = None) -> int:
+        """Simulate the next delivery into ``sink``; returns its number.
+
+        ``end`` cuts the delivery's window short (a re-export up to a date inside it); the
+        simulation cannot go on after such a step.
+        """
+        if self.cut:
+            raise ValueError(f"delivery {self.delivered} was cut short: no delivery can follow it")
         k = self.delivered + 1
-        start, end = delivery_window(k)
+        start, window_end = delivery_window(k)
+        if end is not None and not start <= end <= window_end:
+            raise ValueError(f"delivery {k} covers {day(start)} to {day(window_end)}: {day(end)} is outside it")
+        self.cut = end is not None and end < window_end
+        end = window_end if end is None else end
         if k >= 2:
             self._arrive(k, start, end)
             self._move(k, start)

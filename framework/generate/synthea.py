@@ -131,13 +131,16 @@ def _check_starts(lib: Path, release: str, log: Path) -> None:
 
 
 def synthea_command(java: str, lib: Path, output: Path, *, patients: int, seed: int,
-                    reference_date: date = REFERENCE_DATE, years_of_history: int = YEARS_OF_HISTORY) -> list[str]:
+                    reference_date: date = REFERENCE_DATE, years_of_history: int = YEARS_OF_HISTORY,
+                    end_date: date | None = None) -> list[str]:
     """The Synthea command line for a reproducible CSV-only export into ``output``.
 
     Seeds, one thread and a fixed reference *and* end date make the output a function of
-    the arguments (without ``-e`` Synthea simulates up to the current time).
+    the arguments (without ``-e`` Synthea simulates up to the current time). The end date is
+    the reference date unless given: a later one exports the same population further on.
     """
     day = reference_date.strftime("%Y%m%d")
+    end = (end_date or reference_date).strftime("%Y%m%d")
     return [
         java, "-cp", f"{lib}/*", "App",
         "--exporter.csv.export=true",
@@ -147,7 +150,7 @@ def synthea_command(java: str, lib: Path, output: Path, *, patients: int, seed: 
         "--generate.thread_pool_size=1",
         f"--exporter.baseDirectory={output}",
         f"--exporter.years_of_history={years_of_history}",
-        "-p", str(patients), "-s", str(seed), "-cs", str(seed), "-r", day, "-e", day,
+        "-p", str(patients), "-s", str(seed), "-cs", str(seed), "-r", day, "-e", end,
     ]
 
 
@@ -182,11 +185,14 @@ def generate_synthea(
     synthea_release: str = SYNTHEA_RELEASE,
     reference_date: date = REFERENCE_DATE,
     years_of_history: int = YEARS_OF_HISTORY,
+    end_date: date | None = None,
     progress: Progress = _quiet,
 ) -> GenerateReport:
     """Run real Synthea once and land its CSVs as one delivery in ``<landing>/<source>/<source>.csv``.
 
-    ``patients`` is Synthea's ``-p``: living patients; the deceased come on top.
+    ``patients`` is Synthea's ``-p``: living patients; the deceased come on top. ``end_date``
+    (``-e``, default: the reference date): a later one with the same seeds re-exports the same
+    population with the months in between, the way a new delivery arrives.
     """
     if patients < 1:
         raise ValueError("patients must be at least 1")
@@ -197,7 +203,7 @@ def generate_synthea(
     log = work / "synthea.log"
     progress(f"running Synthea {synthea_release} for {patients} patients (log: {log}) ...")
     command = synthea_command(java, lib, work / "output", patients=patients, seed=seed,
-                              reference_date=reference_date, years_of_history=years_of_history)
+                              reference_date=reference_date, years_of_history=years_of_history, end_date=end_date)
     with open(log, "w", encoding="utf-8") as out:
         # cwd: Synthea may write next to where it runs; keep that in the scratch folder.
         code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, cwd=work, check=False).returncode

@@ -23,3 +23,13 @@ def delivery_window(k: int) -> tuple[int, int]:
         return HISTORY_START, _FIRST_END_EXCLUSIVE - 1
     start = add_months(_FIRST_END_EXCLUSIVE, 3 * (k - 2))
     return start, add_months(_FIRST_END_EXCLUSIVE, 3 * (k - 1)) - 1
+
+
+def delivery_at(t: int) -> int:
+    """The delivery whose window holds time ``t``."""
+    if t < HISTORY_START:
+        raise ValueError("the generated history starts on 2020-01-01")
+    k = 1
+    while delivery_window(k)[1] < t:
+        k += 1
+    return k

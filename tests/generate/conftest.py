@@ -21,3 +21,10 @@ def single(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GenerateRepo
     """One delivery of 60 patients (Synthea 3.4)."""
     landing = tmp_path_factory.mktemp("single")
     return landing, generate(landing, patients=60, seed=11)
+
+
+@pytest.fixture(scope="session")
+def reexports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GenerateReport]:
+    """The same population as ``series``, written as three full re-exports."""
+    landing = tmp_path_factory.mktemp("reexports")
+    return landing, generate(landing, patients=40, seed=7, deliveries=SERIES, re_export=True)

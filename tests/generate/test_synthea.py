@@ -80,12 +80,20 @@ def test_command_line_is_reproducible_and_csv_only() -> None:
     assert pairs["-r"] == pairs["-e"] == "20240630"
 
 
+def test_a_later_end_date_exports_the_same_population_further_on() -> None:
+    command = synthea_command("java", Path("/lib"), Path("/out"), patients=20, seed=7,
+                              reference_date=date(2025, 1, 1), end_date=date(2025, 7, 1))
+    pairs = dict(itertools.pairwise(command))
+    assert (pairs["-s"], pairs["-cs"], pairs["-r"], pairs["-e"]) == ("7", "7", "20250101", "20250701")
+
+
 def test_pinned_release_and_registry() -> None:
     assert SYNTHEA_RELEASE == "3.3.0"
     assert set(ENGINES) == {"builtin", "synthea"}
     assert ENGINES["synthea"].run is generate_synthea
     assert "synthea_release" in ENGINES["synthea"].options
     assert "deliveries" not in ENGINES["synthea"].options
+    assert "end_date" in ENGINES["synthea"].options and "re_export" not in ENGINES["synthea"].options
 
 
 def test_a_complete_fetch_resolves_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,6 +126,8 @@ def test_a_failed_run_names_its_log(cache: Path, tmp_path: Path, monkeypatch: py
     (["--engine", "synthea", "--delivery", "2"], "--delivery does not apply to --engine synthea"),
     (["--engine", "synthea", "--synthea-version", "3.0"], "--synthea-version does not apply to --engine synthea"),
     (["--synthea-release", "3.2.0"], "--synthea-release does not apply to --engine builtin: it chooses"),
+    (["--engine", "synthea", "--re-export"], "--re-export does not apply to --engine synthea"),
+    (["--end-date", "2025-03-01"], "an end date applies to re-exports only"),
 ])
 def test_options_of_the_other_engine_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  argv: list[str], message: str) -> None:

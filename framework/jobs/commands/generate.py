@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from typing import Any
 
 from framework.generate.engines import ENGINES
@@ -19,6 +20,9 @@ _ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "delivery": (None, "real Synthea writes one full export per run; use --engine builtin for a delivery series"),
     "synthea_release": (SYNTHEA_RELEASE, "it chooses the real Synthea release: add --engine synthea, "
                                          "or use --synthea-version for the builtin generator's header layout"),
+    "re_export": (False, "real Synthea always writes full exports: export one population again with a later "
+                         "--end-date"),
+    "end_date": (None, "it sets where the export ends"),
 }
 
 
@@ -35,6 +39,13 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                         help="builtin: write only delivery K of the sequence, as <source>.csv")
     parser.add_argument("--synthea-release", default=SYNTHEA_RELEASE,
                         help=f"synthea: the release fetched from Maven Central (default: {SYNTHEA_RELEASE})")
+    parser.add_argument("--re-export", action="store_true",
+                        help="builtin: write full re-exports, as real Synthea delivers: delivery K holds "
+                             "everything up to K again, claims_transactions ID and CHARGEID renumbered")
+    parser.add_argument("--end-date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                        help="synthea: Synthea's -e, the simulation's end (default: the reference date, "
+                             "2025-01-01); a later date exports the same population again, months on. "
+                             "builtin, with --re-export: export up to this date (2020-01-01 or later)")
 
 
 def _option_flag(dest: str) -> str:
@@ -58,6 +69,9 @@ def _run(context: Context, args: argparse.Namespace) -> int:
     except SyntheaError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except ValueError as error:  # arguments that do not fit together
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(report.summary())
     return 0
 
