@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from framework.engine.current import CurrentResult, ingested_runs, refresh_current, state_query
+from framework.engine.current import CurrentResult, ingested_runs, rebuilt_state, refresh_current
 from framework.engine.runs import new_run_id
 from framework.engine.testing import assert_frames_equal
 from tests.engine.conftest import Lake
@@ -48,7 +48,8 @@ def _refresh(lake: Lake) -> dict[str, CurrentResult]:
     for source in SOURCES:  # the kept state equals the state of the whole history
         spec = lake.catalog.bronze[source]
         assert_frames_equal(lake.lakehouse.table(spec.current_table),
-                            lake.lakehouse.sql(state_query(lake.lakehouse, spec, runs[source])), label=source)
+                            lake.lakehouse.sql(f"SELECT * FROM {rebuilt_state(lake.lakehouse, spec, runs[source])}"),
+                            label=source)
     return results
 
 

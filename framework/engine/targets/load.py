@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame
 
-from framework.engine.current import ingested_runs, refresh_current, state_query
+from framework.engine.current import ingested_runs, rebuilt_state, refresh_current
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
@@ -228,7 +228,7 @@ def expected_rows(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) -> Dat
     infos, references = _sources(catalog, spec)
     bronze = {n: catalog.bronze[n] for n, i in infos.items() if i.kind == BRONZE}
     runs = ingested_runs(lakehouse, bronze)
-    rebuilt = {n: state_query(lakehouse, s, runs[n]) for n, s in bronze.items()}
+    rebuilt = {n: f"SELECT * FROM {rebuilt_state(lakehouse, s, runs[n])}" for n, s in bronze.items()}
     states = read_states(lakehouse, infos, references, Seen(), rebuild=True)
     relations = register_views(lakehouse, f"{table}_expected", states, references, full=True, rebuilt=rebuilt)
     return lakehouse.sql(TargetPlan(spec, infos).recompute(relations))

@@ -28,7 +28,7 @@ from framework.specs.targets.changes import ALL, ChangeTracer
 from framework.specs.targets.expressions import column_refs, order_sql, quote
 from framework.specs.targets.model import Aggregate, Derive, Expr, Join, TargetSpec
 from framework.specs.targets.rows import RowsQuery
-from framework.specs.targets.sources import SourceInfo
+from framework.specs.targets.sources import BRONZE, SourceInfo
 from framework.specs.targets.sql import Relations, all_of, column_type, columns_of
 
 __all__ = ["ALL", "Relations", "TargetPlan", "column_type"]
@@ -92,9 +92,11 @@ class TargetPlan:
         return [e.text for e in step.key or ()]
 
     @staticmethod
-    def tie_break(alias: str, info: SourceInfo) -> str:
-        """The last ranking term: the whole row, so the choice never depends on reading order."""
-        return f"struct({columns_of(alias, info.columns)})"
+    def tie_break(alias: str, info: SourceInfo) -> list[str]:
+        """The last ranking terms: the latest delivered content (bronze sources), then the whole
+        row, so the choice never depends on reading order."""
+        latest = [f"{alias}.ingest_run_id DESC"] if info.kind == BRONZE else []
+        return [*latest, f"struct({columns_of(alias, info.columns)})"]
 
     def latest_rows(self, alias: str, info: SourceInfo, relation: str, key: list[str], order: list[str],
                     where: str | None = None) -> str:
@@ -102,7 +104,7 @@ class TargetPlan:
         unique = not order and {k.lower() for k in key} == {quote(k).lower() for k in info.key}
         if not key or unique:
             return f"SELECT {alias}.* FROM {relation} {alias}" + (f" WHERE {where}" if where else "")
-        ranking = ", ".join([*order, self.tie_break(alias, info)])
+        ranking = ", ".join([*order, *self.tie_break(alias, info)])
         return (f"SELECT {columns_of(alias, info.columns)} FROM (\n"
                 f"  SELECT {alias}.*, row_number() OVER (PARTITION BY {', '.join(key)} ORDER BY {ranking}) AS __rn\n"
                 f"  FROM {relation} {alias}{f' WHERE {where}' if where else ''}\n"

@@ -71,10 +71,11 @@ def history(new_lake: Callable[..., Lake], run_ids: dict[str, str]) -> History:
 
 def test_sequence_a_equals_a_full_rebuild_after_every_load(history: History) -> None:
     # the checks ran inside the fixture after each load (Lake.check: every table equals a full
-    # rebuild, no key repeats); here: the control table knows every run, the late one included
+    # rebuild, no key repeats); here: the current state of coverage applied every run, the late
+    # one included
     runs = {r[0] for r in history.lake.lakehouse.sql(
         f"SELECT DISTINCT run_id FROM {history.lake.lakehouse.name('medallion_control')} "
-        "WHERE target = 'member_monthly_snapshot_gold' AND source = 'payer_transitions'").collect()}
+        "WHERE target = 'payer_transitions_current' AND source = 'payer_transitions'").collect()}
     assert len(runs) == 3
 
 
