@@ -4,11 +4,11 @@
 
 copies each delivery folder of DELIVERIES (in name order) into WORK/landing and runs the whole
 pipeline after each (`medallion run`: bronze, archive, silver, gold, their checks), all in one
-Spark session; then writes to OUT, as JSON, the pyspark and delta-spark versions, the exit codes
-and every table of the lakehouse in a canonical form (columns with their types; rows as sorted
-JSON). Two runs on the same input then compare with `==`: paths under WORK become `<work>`, run
-ids become `<run 1>`, `<run 2>` ... in time order, Delta table ids `<id of TABLE>`, and load
-timestamps are left out.
+Spark session; then writes to OUT, as JSON, the pyspark and delta-spark versions, the exit codes,
+the errors reported and every table of the lakehouse in a canonical form (columns with their
+types; rows as sorted JSON). Two runs on the same input then compare with `==`: paths under WORK
+become `<work>`, run ids `<run 1>`, `<run 2>` ... in time order, Delta table ids `<id of TABLE>`,
+and load timestamps are left out.
 """
 
 from __future__ import annotations
@@ -26,11 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from framework.config import Environment, load_environment
-from tests.helpers import medallion
+from framework.engine.report import Report
+from framework.jobs.cli import build_parser
+from framework.jobs.context import Context
 
 #: columns holding the moment a row was written: different by construction
 LOAD_TIMES = {"ingest_timestamp", "silver_load_timestamp", "logged_at", "loaded_at"}
 RUN_ID = re.compile(r"\d{8}T\d{12}Z-[0-9a-f]{6}")
+#: a failed check names a few failing keys, whichever collect_list happens to return first
+SAMPLE_KEYS = re.compile(r"e\.g\. [^\n]*")
 
 
 def run(deliveries: Path, work: Path, *, connect: bool) -> dict[str, Any]:
@@ -41,16 +45,26 @@ def run(deliveries: Path, work: Path, *, connect: bool) -> dict[str, Any]:
     landing.mkdir(parents=True)
     env = load_environment("local", {"landing": str(landing), "lakehouse": str(lakehouse)})
     spark = local_session(lakehouse, connect=connect)
-    codes = []
+    codes, errors = [], []
     for delivery in sorted(deliveries.iterdir()):
         shutil.copytree(delivery, landing, dirs_exist_ok=True)
-        codes.append(medallion(env, spark, "run"))
+        code, findings = _medallion_run(env, spark)
+        codes.append(code)
+        errors.append(findings)
     dumped = dump(spark, env)
     spark.stop()
     versions = {name: metadata.version(name) for name in ("pyspark", "delta-spark")}
-    result = _canonical_runs({"versions": versions, "connect": connect, "exit_codes": codes,
+    result = _canonical_runs({"versions": versions, "connect": connect, "exit_codes": codes, "errors": errors,
                               "tables": dumped["tables"]}, {str(work.resolve()): "<work>", **dumped["table_ids"]})
     return {**result, "seconds": round(time.perf_counter() - began, 1)}
+
+
+def _medallion_run(env: Environment, spark: Any) -> tuple[int, list[str]]:
+    """`medallion run` in this session: its exit status and the errors it reported."""
+    parsed = build_parser().parse_args(["run"])
+    context = Context(env=env, report=Report(), spark_session=spark)
+    code = int(parsed.handler(context, parsed))
+    return code, [SAMPLE_KEYS.sub("e.g. ...", str(finding)) for finding in context.report.of_level("error")]
 
 
 def dump(spark: Any, env: Environment) -> dict[str, Any]:

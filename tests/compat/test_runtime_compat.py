@@ -102,6 +102,7 @@ def test_the_runs_use_the_versions_they_claim(runs: dict[str, dict[str, Any]]) -
 def test_the_runtime_versions_give_every_table_of_the_main_versions(runs: dict[str, dict[str, Any]],
                                                                     name: str) -> None:
     main, other = runs["main"], runs[name]
+    assert other["errors"] == main["errors"], "the runs report different errors"
     assert other["exit_codes"] == main["exit_codes"]
     assert sorted(other["tables"]) == sorted(main["tables"])
     for table, expected in main["tables"].items():
