@@ -4,17 +4,28 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The compatibility tier: the pyspark and delta-spark of the Databricks runtime the bundle deploys
+# to (framework/runtimes.json), the project installed beside them.
+COMPAT_VENV ?= .venv-compat
+COMPAT_STAMP := $(COMPAT_VENV)/.installed-stamp
 PATIENTS ?= 1000
 SEED ?= 42
 ARGS ?=
 
-.PHONY: run test unit lint bench clean
+.PHONY: run test unit lint compat bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(COMPAT_STAMP): pyproject.toml framework/runtimes.json framework/runtimes.py
+	$(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) -m framework.runtimes requirements > $(COMPAT_VENV)/requirements.txt
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -e . -r $(COMPAT_VENV)/requirements.txt
+	touch $(COMPAT_STAMP)
 
 # Two deliveries: the history, then ~5% new data with re-sent dimensions (an incremental run).
 run: $(STAMP)
@@ -29,9 +40,16 @@ run: $(STAMP)
 	  "SELECT provider_specialty, count(*) AS lines, sum(payment_amount) AS paid FROM claims_silver WHERE transaction_type = 'PAYMENT' GROUP BY provider_specialty ORDER BY paid DESC LIMIT 10" \
 	  "SELECT encounter_class, count(*) AS encounters, round(avg(total_claim_cost), 2) AS avg_cost FROM patient_encounters_silver GROUP BY encounter_class ORDER BY encounters DESC"
 
-test: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not spark" -q
-	$(BIN)/python -m pytest -m "spark" -q -n 2 --dist loadfile
+# Unit tier, Spark tier, then the compatibility tier (the pipeline on the deployed runtime's versions).
+COMPAT_TIER = MEDALLION_REQUIRE_COMPAT=1 $(BIN)/python -m pytest -m compat -q
+
+test: $(STAMP) $(COMPAT_STAMP) lint
+	$(BIN)/python -m pytest -m "not spark and not compat" -q
+	$(BIN)/python -m pytest -m "spark and not compat" -q -n 2 --dist loadfile
+	$(COMPAT_TIER)
+
+compat: $(STAMP) $(COMPAT_STAMP)
+	$(COMPAT_TIER)
 
 lint: $(STAMP)
 	$(BIN)/ruff check framework tests bench

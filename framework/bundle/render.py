@@ -9,6 +9,7 @@ import jinja2
 
 from framework.bundle.jobs import ENTRY_POINT, PACKAGE, plan_jobs
 from framework.config import Environment
+from framework.runtimes import deployed
 from framework.specs.catalog import SpecCatalog
 
 BUNDLE_FILE = "databricks.yml"
@@ -39,7 +40,9 @@ def _environment() -> jinja2.Environment:
 
 def render_bundle(catalog: SpecCatalog, databricks: Environment) -> str:
     """The text of databricks.yml: the jobs of a catalog's specs, run in the `databricks`
-    environment (its schema is the default of `schema_name`). Deterministic: no dates, sorted."""
+    environment (its schema is the default of `schema_name`), on the runtime of framework/runtimes.json.
+    Deterministic: no dates, sorted."""
     template = _environment().get_template(TEMPLATE)
     return template.render(jobs=plan_jobs(catalog), computes=COMPUTES, package=PACKAGE, entry_point=ENTRY_POINT,
-                           wheel=WHEEL, environment=databricks.name, schema=databricks.schema)
+                           wheel=WHEEL, environment=databricks.name, schema=databricks.schema,
+                           runtime=deployed())

@@ -21,13 +21,26 @@ CACHE_ENV = "MEDALLION_CACHE"
 LOG_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
 
 
-def delta_coordinates() -> str:
-    """Maven coordinates of the Delta jar that fits the installed pyspark and delta-spark."""
-    import pyspark
+def delta_coordinates(spark_version: str | None = None, delta_version: str | None = None) -> str:
+    """Maven coordinates of the Delta jar that fits the installed (or the given) pyspark and delta-spark.
 
-    spark_major_minor = ".".join(pyspark.__version__.split(".")[:2])
-    delta_version = metadata.version("delta-spark")
+    Delta 4.1 and later publish one artifact per Spark minor (`delta-spark_4.2_2.13`); Delta 4.0,
+    built for Spark 4.0 only, publishes just `delta-spark_2.13` (the compat tier's Delta).
+    """
+    if spark_version is None:
+        import pyspark
+
+        spark_version = pyspark.__version__
+    delta_version = delta_version or metadata.version("delta-spark")
+    if _major_minor(delta_version) < (4, 1):
+        return f"io.delta:delta-spark_2.13:{delta_version}"
+    spark_major_minor = ".".join(spark_version.split(".")[:2])
     return f"io.delta:delta-spark_{spark_major_minor}_2.13:{delta_version}"
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
 
 
 def cache_root() -> Path:
