@@ -95,6 +95,9 @@ def local_conf(lakehouse: Path) -> dict[str, str]:
         "spark.driver.extraJavaOptions": java_opts,
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "4",
+        # constraint inference over the current state's wide rows (a struct of every column,
+        # compared across runs) grows without bound in the optimizer; nothing here needs it
+        "spark.sql.constraintPropagation.enabled": "false",
         # Synthea's big files (claims_transactions, observations) are single files: smaller
         # splits let both cores parse one file.
         "spark.sql.files.maxPartitionBytes": "32m",

@@ -45,6 +45,10 @@ def runtime_session(env: Environment) -> SparkSession | None:
     # Synthea's datetimes end in Z and its dates have no zone: read and write them in UTC.
     # (One of the settings serverless compute lets a session change.)
     session.conf.set("spark.sql.session.timeZone", "UTC")
+    try:  # as the local session has it (framework/engine/session.py); serverless may refuse it
+        session.conf.set("spark.sql.constraintPropagation.enabled", "false")
+    except Exception:  # CONFIG_NOT_AVAILABLE on serverless: the planner then runs with it on
+        pass
     return session
 
 

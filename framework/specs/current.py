@@ -130,29 +130,22 @@ class CurrentStatePlan:
         head = f"WITH __rows AS ({rows}),\n__d AS ({self._versions()})"
         if single_run:
             return f"{head}\nSELECT {output}, TRUE AS __unbroken FROM __d __m"
-        p = self.partition
-        keys = ", ".join(p)
-        line = "__f.__line = {x}.__line"
-        content_f, content_v = _struct("__f", self.content), _struct("__v", self.content)
+        # windows only (Spark's optimizer chokes on joins over wide null-safe comparisons): each
+        # carrying run of a partition gets an ordinal; going back from the latest run, a line's
+        # streak lasts while it is present at each earlier ordinal with the final content
+        keys = ", ".join(self.partition)
+        content = _struct("__d", self.content)
         return (f"{head},\n"
-                f"__runs AS (SELECT DISTINCT {keys}, {RUN} FROM __d),\n"
-                f"__span AS (SELECT {keys}, max({RUN}) AS __last FROM __runs GROUP BY {keys}),\n"
-                f"__f AS (SELECT __d.* FROM __d JOIN __span ON {_on('__d', '__span', p)} AND __d.{RUN} = __span.__last),\n"
-                # per final line, the latest carrying run where it was absent or had other content
-                f"__b AS (SELECT {', '.join(f'__f.{c}' for c in p)}, __f.__line, max(__r.{RUN}) AS __break\n"
-                f"  FROM __f JOIN __runs __r ON {_on('__f', '__r', p)}\n"
-                f"  LEFT JOIN __d __v ON {_on('__v', '__f', p)} AND {line.format(x='__v')} AND __v.{RUN} = __r.{RUN}\n"
-                f"  WHERE __v.__line IS NULL OR NOT ({content_v} <=> {content_f})\n"
-                f"  GROUP BY {', '.join(f'__f.{c}' for c in p)}, __f.__line),\n"
-                # the first carrying run after it: where the final streak starts
-                f"__st AS (SELECT {', '.join(f'__f.{c}' for c in p)}, __f.__line, min(__r.{RUN}) AS __start, "
-                f"max(__b.__break) IS NULL AS __unbroken\n"
-                f"  FROM __f JOIN __runs __r ON {_on('__f', '__r', p)}\n"
-                f"  LEFT JOIN __b ON {_on('__b', '__f', p)} AND {line.format(x='__b')}\n"
-                f"  WHERE __b.__break IS NULL OR __r.{RUN} > __b.__break\n"
-                f"  GROUP BY {', '.join(f'__f.{c}' for c in p)}, __f.__line)\n"
-                f"SELECT {output}, __st.__unbroken FROM __st JOIN __d __m ON {_on('__m', '__st', p)} "
-                f"AND __m.__line = __st.__line AND __m.{RUN} = __st.__start")
+                f"__k AS (SELECT __d.*, {content} AS __c, dense_rank() OVER (PARTITION BY {keys} ORDER BY {RUN}) AS __k\n"
+                f"  FROM __d),\n"
+                f"__i AS (SELECT *, max(__k) OVER (PARTITION BY {keys}) AS __last,\n"
+                f"  row_number() OVER (PARTITION BY {keys}, __line ORDER BY {RUN} DESC) AS __i,\n"
+                f"  first_value(__c) OVER (PARTITION BY {keys}, __line ORDER BY {RUN} DESC) AS __final FROM __k),\n"
+                f"__s AS (SELECT *, min(CASE WHEN __k = __last - __i + 1 AND __c <=> __final THEN 1 ELSE 0 END)\n"
+                f"  OVER (PARTITION BY {keys}, __line ORDER BY {RUN} DESC ROWS UNBOUNDED PRECEDING) AS __streak FROM __i),\n"
+                f"__st AS (SELECT *, row_number() OVER (PARTITION BY {keys}, __line ORDER BY {RUN}) AS __first\n"
+                f"  FROM __s WHERE __streak = 1)\n"
+                f"SELECT {output}, __m.__k = 1 AS __unbroken FROM __st __m WHERE __m.__first = 1")
 
     def build(self, table: str, rows: str, single_run: bool) -> str:
         """CREATE TABLE of the state the rows make (the first load of a source)."""
