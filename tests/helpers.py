@@ -68,3 +68,30 @@ def require_real_synthea() -> None:
         if os.environ.get("MEDALLION_REQUIRE_SYNTHEA") == "1":
             pytest.fail(message + " (MEDALLION_REQUIRE_SYNTHEA=1)")
         pytest.skip(message)
+
+
+def synthea_release_export(release: str, patients: int, seed: int) -> Path:
+    """Real Synthea ``release``'s export of ``patients`` (seed ``seed``, the default reference
+    date and history), as ``<folder>/<source>/<source>.csv``. Run through `medallion generate
+    --engine synthea` once per machine, then kept in the cache, keyed by release and arguments,
+    so that later runs (and CI) reuse it. A release that no longer resolves fails here, saying so."""
+    import contextlib
+    import io
+
+    from framework.generate import synthea
+    from framework.jobs.cli import main
+
+    end = f"-e{synthea.REFERENCE_DATE:%Y%m%d}" if synthea.release_info(release).end_date else ""  # 3.0: no -e
+    key = f"{release}-p{patients}-s{seed}-r{synthea.REFERENCE_DATE:%Y%m%d}-y{synthea.YEARS_OF_HISTORY}{end}"
+    exports = synthea.cache_root() / "synthea-exports"
+    folder, marker = exports / key, exports / f"{key}.complete"
+    if marker.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        code = main(["generate", "--engine", "synthea", "--synthea-release", release, "--patients", str(patients),
+                     "--seed", str(seed), "--set", f"landing={folder}"])
+    assert code == 0, f"medallion generate --engine synthea --synthea-release {release} failed: {errors.getvalue()}"
+    marker.write_text(key + "\n", encoding="utf-8")
+    return folder
