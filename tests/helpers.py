@@ -71,23 +71,32 @@ def require_real_synthea() -> None:
         pytest.skip(message)
 
 
-def synthea_export(patients: int, seed: int, end_date: date) -> Path:
-    """Real Synthea's export of one population (``-s``/``-cs`` ``seed``, the default reference
-    date) up to ``end_date``, as ``<folder>/<source>/<source>.csv``. Run through
-    `medallion generate --engine synthea` once per machine, then kept in the cache, keyed by
-    release, population and end date, so that later runs (and CI) reuse it."""
+def synthea_export(patients: int, seed: int, end_date: date | None = None, *, release: str | None = None) -> Path:
+    """Real Synthea ``release``'s export (default: the pinned one) of one population (``-s``/``-cs``
+    ``seed``, the default reference date and history) up to ``end_date`` (default: the reference
+    date), as ``<folder>/<source>/<source>.csv``. Run through `medallion generate --engine
+    synthea` once per machine, then kept in the cache, keyed by release, population and end date,
+    so that later runs (and CI) reuse it. A release that no longer resolves fails here, saying so."""
+    import contextlib
+    import io
+
     from framework.generate import synthea
     from framework.jobs.cli import main
 
-    key = (f"{synthea.SYNTHEA_RELEASE}-p{patients}-s{seed}-r{synthea.REFERENCE_DATE:%Y%m%d}"
-           f"-y{synthea.YEARS_OF_HISTORY}-e{end_date:%Y%m%d}")
+    release = release or synthea.SYNTHEA_RELEASE
+    end_day = end_date or synthea.REFERENCE_DATE
+    end = f"-e{end_day:%Y%m%d}" if synthea.release_info(release).end_date else ""  # 3.0: no -e
+    key = f"{release}-p{patients}-s{seed}-r{synthea.REFERENCE_DATE:%Y%m%d}-y{synthea.YEARS_OF_HISTORY}{end}"
     exports = synthea.cache_root() / "synthea-exports"
     folder, marker = exports / key, exports / f"{key}.complete"
     if marker.exists():
         return folder
     shutil.rmtree(folder, ignore_errors=True)
-    code = main(["generate", "--engine", "synthea", "--patients", str(patients), "--seed", str(seed),
-                 "--end-date", end_date.isoformat(), "--set", f"landing={folder}"])
-    assert code == 0, f"medallion generate --engine synthea exited with {code}"
+    errors = io.StringIO()
+    extra = ["--end-date", end_date.isoformat()] if end_date is not None else []
+    with contextlib.redirect_stderr(errors):
+        code = main(["generate", "--engine", "synthea", "--synthea-release", release, "--patients", str(patients),
+                     "--seed", str(seed), *extra, "--set", f"landing={folder}"])
+    assert code == 0, f"medallion generate --engine synthea --synthea-release {release} failed: {errors.getvalue()}"
     marker.write_text(key + "\n", encoding="utf-8")
     return folder

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +33,37 @@ YEARS_OF_HISTORY = 10  # Synthea's own default
 MARKER = "COMPLETE"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 RELEASES_URL = "https://repo1.maven.org/maven2/org/mitre/synthea/synthea/maven-metadata.xml"
+
+
+@dataclass(frozen=True)
+class Release:
+    """What running one Synthea release from its published POM takes."""
+
+    #: ``group:artifact:version`` pins added to the generated POM (dependencyManagement)
+    pins: tuple[str, ...] = ()
+    #: ``-e`` (simulation end date) exists since 3.1; 3.0 simulates up to the moment it runs
+    end_date: bool = True
+
+
+def _jackson(version: str) -> tuple[str, ...]:
+    """jackson-core and jackson-annotations at the version a jackson-databind was built with.
+
+    The POMs of 3.0 and 3.1 reach jackson-core 2.8.8 and jackson-annotations 2.8.0 first (through
+    jackson-dataformat-csv), and Maven takes the nearest version; the jackson-databind beside
+    them is newer and needs classes of its own version (JsonMerge, InputCoercionException).
+    Gradle, which built Synthea, takes the newest version instead.
+    """
+    return tuple(f"com.fasterxml.jackson.core:{artifact}:{version}" for artifact in ("jackson-core", "jackson-annotations"))
+
+
+#: The releases on Maven Central (3.0.0 to 3.3.0; 2.7.0 predates the 18-file layout). A release
+#: not listed is fetched as published.
+RELEASES: dict[str, Release] = {
+    "3.0.0": Release(pins=_jackson("2.11.2"), end_date=False),
+    "3.1.0": Release(pins=_jackson("2.13.1")),
+    "3.2.0": Release(),
+    "3.3.0": Release(),
+}
 
 _POM = """<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by medallion: resolves Synthea {release} and its runtime dependencies. -->
@@ -47,9 +79,20 @@ _POM = """<?xml version="1.0" encoding="UTF-8"?>
       <artifactId>synthea</artifactId>
       <version>{release}</version>
     </dependency>
-  </dependencies>
+  </dependencies>{managed}
 </project>
 """
+_MANAGED = """
+  <dependencyManagement>
+    <dependencies>{pins}
+    </dependencies>
+  </dependencyManagement>"""
+_PIN = """
+      <dependency>
+        <groupId>{}</groupId>
+        <artifactId>{}</artifactId>
+        <version>{}</version>
+      </dependency>"""
 
 Progress = Callable[[str], None]
 
@@ -66,10 +109,27 @@ def synthea_home(release: str = SYNTHEA_RELEASE) -> Path:
     return cache_root() / "synthea" / release
 
 
+def release_info(release: str) -> Release:
+    return RELEASES.get(release, Release())
+
+
+def pom(release: str) -> str:
+    """The POM that resolves ``release`` and its runtime dependencies, with the release's pins."""
+    pins = release_info(release).pins
+    managed = _MANAGED.format(pins="".join(_PIN.format(*pin.split(":")) for pin in pins)) if pins else ""
+    return _POM.format(release=release, managed=managed)
+
+
+def marker_text(release: str) -> str:
+    """The marker's text: what was fetched. A cache fetched with other pins is fetched again."""
+    return "".join(f"{line}\n" for line in (f"org.mitre.synthea:synthea:{release}", *release_info(release).pins))
+
+
 def cached_lib(release: str = SYNTHEA_RELEASE) -> Path | None:
-    """The folder of a completely fetched release, or None."""
+    """The folder of a completely fetched release (with today's pins), or None."""
     home = synthea_home(release)
-    return home / "lib" if (home / MARKER).exists() else None
+    marker = home / MARKER
+    return home / "lib" if marker.is_file() and marker.read_text(encoding="utf-8") == marker_text(release) else None
 
 
 def java_executable() -> str:
@@ -97,7 +157,8 @@ def fetch(release: str = SYNTHEA_RELEASE, progress: Progress = _quiet) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     partial, repository, log = home / "lib.partial", home / "m2", home / "fetch.log"
     shutil.rmtree(partial, ignore_errors=True)
-    (home / "pom.xml").write_text(_POM.format(release=release), encoding="utf-8")
+    (home / MARKER).unlink(missing_ok=True)
+    (home / "pom.xml").write_text(pom(release), encoding="utf-8")
     progress(f"fetching Synthea {release} and its dependencies from Maven Central into {home} (once) ...")
     # A private local repository: the cache folder then holds everything, and removing it
     # removes all of it. ~/.m2/settings.xml (mirrors, proxies) still applies.
@@ -106,6 +167,9 @@ def fetch(release: str = SYNTHEA_RELEASE, progress: Progress = _quiet) -> Path:
     with open(log, "w", encoding="utf-8") as out:
         code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
     if code != 0:
+        if f"Could not find artifact org.mitre.synthea:synthea:jar:{release}" in log.read_text(errors="replace"):
+            raise SyntheaError(f"Synthea {release} is not on Maven Central (nor on the mirror in ~/.m2/settings.xml): "
+                               f"pick a release listed at {RELEASES_URL}; Maven's log is at {log}")
         raise SyntheaError(f"Maven could not fetch org.mitre.synthea:synthea:{release} (exit code {code}); its log "
                            f"is at {log}. Check that Maven Central is reachable (or a mirror in ~/.m2/settings.xml) "
                            f"and that the release exists (the list: {RELEASES_URL})")
@@ -114,7 +178,7 @@ def fetch(release: str = SYNTHEA_RELEASE, progress: Progress = _quiet) -> Path:
     lib = home / "lib"
     shutil.rmtree(lib, ignore_errors=True)
     partial.rename(lib)
-    (home / MARKER).write_text(f"org.mitre.synthea:synthea:{release}\n", encoding="utf-8")
+    (home / MARKER).write_text(marker_text(release), encoding="utf-8")
     return lib
 
 
@@ -130,17 +194,18 @@ def _check_starts(lib: Path, release: str, log: Path) -> None:
                            "Synthea needs Java 11+: set JAVA_HOME to a newer JDK if `java -version` is older")
 
 
-def synthea_command(java: str, lib: Path, output: Path, *, patients: int, seed: int,
+def synthea_command(java: str, lib: Path, output: Path, *, patients: int, seed: int, release: str = SYNTHEA_RELEASE,
                     reference_date: date = REFERENCE_DATE, years_of_history: int = YEARS_OF_HISTORY,
                     end_date: date | None = None) -> list[str]:
     """The Synthea command line for a reproducible CSV-only export into ``output``.
 
     Seeds, one thread and a fixed reference *and* end date make the output a function of
-    the arguments (without ``-e`` Synthea simulates up to the current time). The end date is
-    the reference date unless given: a later one exports the same population further on.
+    the arguments (without ``-e`` Synthea simulates up to the current time: 3.0 has no ``-e``).
+    The end date is the reference date unless given: a later one exports the same population
+    further on.
     """
     day = reference_date.strftime("%Y%m%d")
-    end = (end_date or reference_date).strftime("%Y%m%d")
+    end = ["-e", (end_date or reference_date).strftime("%Y%m%d")] if release_info(release).end_date else []
     return [
         java, "-cp", f"{lib}/*", "App",
         "--exporter.csv.export=true",
@@ -150,7 +215,7 @@ def synthea_command(java: str, lib: Path, output: Path, *, patients: int, seed: 
         "--generate.thread_pool_size=1",
         f"--exporter.baseDirectory={output}",
         f"--exporter.years_of_history={years_of_history}",
-        "-p", str(patients), "-s", str(seed), "-cs", str(seed), "-r", day, "-e", end,
+        "-p", str(patients), "-s", str(seed), "-cs", str(seed), "-r", day, *end,
     ]
 
 
@@ -202,7 +267,7 @@ def generate_synthea(
     work = Path(tempfile.mkdtemp(prefix="medallion-synthea-"))
     log = work / "synthea.log"
     progress(f"running Synthea {synthea_release} for {patients} patients (log: {log}) ...")
-    command = synthea_command(java, lib, work / "output", patients=patients, seed=seed,
+    command = synthea_command(java, lib, work / "output", patients=patients, seed=seed, release=synthea_release,
                               reference_date=reference_date, years_of_history=years_of_history, end_date=end_date)
     with open(log, "w", encoding="utf-8") as out:
         # cwd: Synthea may write next to where it runs; keep that in the scratch folder.
@@ -211,7 +276,9 @@ def generate_synthea(
     if code != 0:
         text = log.read_text(encoding="utf-8", errors="replace")
         hint = " Synthea needs Java 11+: set JAVA_HOME to a newer JDK." if "UnsupportedClassVersion" in text else ""
-        raise SyntheaError(f"Synthea exited with code {code}; its log is at {log}.{hint}")
+        error = next((line.strip() for line in text.splitlines() if "Exception" in line or "Error:" in line), None)
+        raise SyntheaError(f"Synthea exited with code {code}; its log is at {log}.{hint}"
+                           + (f" First error: {error}" if error else ""))
     if not csv_folder.is_dir():
         raise SyntheaError(f"Synthea finished but wrote no CSV folder {csv_folder}; its log is at {log}")
     report = GenerateReport(Path(landing), patients, seed, synthea_release, (1,))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 import shutil
+import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +22,9 @@ from framework.generate.synthea import (
     SyntheaError,
     fetch,
     generate_synthea,
+    marker_text,
     place,
+    pom,
     synthea_command,
     synthea_home,
 )
@@ -87,6 +91,27 @@ def test_a_later_end_date_exports_the_same_population_further_on() -> None:
     assert (pairs["-s"], pairs["-cs"], pairs["-r"], pairs["-e"]) == ("7", "7", "20250101", "20250701")
 
 
+def test_synthea_3_0_has_no_end_date() -> None:
+    command = synthea_command("java", Path("/lib"), Path("/out"), patients=1, seed=1, release="3.0.0")
+    assert "-e" not in command and "-r" in command  # 3.0 would read `-e 20250101` as state and city
+
+
+def _pins(text: str) -> dict[str, str]:
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    managed = ET.fromstring(text).findall("m:dependencyManagement/m:dependencies/m:dependency", ns)
+    return {d.findtext("m:artifactId", namespaces=ns) or "": d.findtext("m:version", namespaces=ns) or ""
+            for d in managed}
+
+
+def test_the_pom_pins_jackson_where_the_published_pom_falls_short() -> None:
+    # measured: 3.0.0 resolves jackson-databind 2.11.2 beside jackson-core 2.8.8 and
+    # jackson-annotations 2.8.0 and dies at start (NoClassDefFoundError: .../JsonMerge)
+    assert _pins(pom("3.0.0")) == {"jackson-core": "2.11.2", "jackson-annotations": "2.11.2"}
+    assert _pins(pom("3.1.0")) == {"jackson-core": "2.13.1", "jackson-annotations": "2.13.1"}
+    assert _pins(pom("3.3.0")) == {} and _pins(pom("9.9.9")) == {}
+    assert "<version>3.0.0</version>" in pom("3.0.0")
+
+
 def test_pinned_release_and_registry() -> None:
     assert SYNTHEA_RELEASE == "3.3.0"
     assert set(ENGINES) == {"builtin", "synthea"}
@@ -99,9 +124,32 @@ def test_pinned_release_and_registry() -> None:
 def test_a_complete_fetch_resolves_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = synthea_home()
     (home / "lib").mkdir(parents=True)
-    (home / MARKER).write_text("done\n")
+    (home / MARKER).write_text(marker_text(SYNTHEA_RELEASE))
     monkeypatch.setattr(shutil, "which", lambda _name: None)  # no Maven: must not be needed
     assert fetch() == cache / "synthea" / SYNTHEA_RELEASE / "lib"
+
+
+def test_a_fetch_made_without_todays_pins_is_redone(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = synthea_home("3.0.0")
+    (home / "lib").mkdir(parents=True)
+    (home / MARKER).write_text("org.mitre.synthea:synthea:3.0.0\n")  # what a fetch without pins wrote
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(SyntheaError, match="mvn not found"):
+        fetch("3.0.0")
+
+
+def test_a_release_not_on_maven_central_says_so(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def maven(command: list[str], stdout: object, **_kwargs: object) -> subprocess.CompletedProcess[str]:
+        print("[ERROR] Failed to execute goal on project synthea-runtime: Could not resolve dependencies for "
+              "project medallion:synthea-runtime:pom:1: Could not find artifact org.mitre.synthea:synthea:jar:3.4.0 "
+              "in central (https://repo.maven.apache.org/maven2) -> [Help 1]", file=stdout)  # type: ignore[call-overload]
+        return subprocess.CompletedProcess(command, 1)
+
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(subprocess, "run", maven)
+    with pytest.raises(SyntheaError, match=r"Synthea 3\.4\.0 is not on Maven Central .*maven-metadata\.xml"):
+        fetch("3.4.0")
+    assert not (synthea_home("3.4.0") / MARKER).exists()
 
 
 def test_an_interrupted_fetch_is_redone_and_needs_maven(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,6 +30,8 @@ TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ssXXX"
 READER_TYPES = {"date", "timestamp", "int", "long", "double"}
 TYPE_WORDS = {"date": f"a date ({DATE_FORMAT})", "timestamp": "a timestamp (yyyy-MM-ddTHH:mm:ssZ)",
               "int": "an integer", "long": "an integer", "double": "a number"}
+#: Decimal text is parsed at DECIMAL(38, FULL_SCALE) before it is fitted to the declared type.
+FULL_SCALE = 18
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,18 @@ def _raw(name: str, column: Column, fields: SparkColumn, position: int) -> Spark
     return F.try_element_at(fields, F.lit(position + 1))
 
 
+def _beyond_full_scale(text: SparkColumn) -> SparkColumn:
+    """The text has digits beyond FULL_SCALE after the point, which the full-precision parse
+    would round away ("1.2345678901234567E-5" is 21 places). Only a text longer than
+    FULL_SCALE + 1 characters, or one with an exponent, can: the others cost two cheap tests."""
+    suspicious = (F.length(text) > FULL_SCALE + 1) | text.contains("E") | text.contains("e")
+    places = F.regexp_extract(text, r"^[+-]?[0-9]*\.?([0-9]*?)0*(?:[eE][+-]?[0-9]+)?$", 1)
+    written = F.regexp_extract(text, r"[eE]([+-]?[0-9]+)$", 1)
+    exponent = F.when(written == "", F.lit(0)).otherwise(written.try_cast("long"))
+    # an exponent too long for a long is beyond any scale: coalesce to True, never to NULL
+    return F.when(suspicious, F.coalesce(F.length(places) - exponent > FULL_SCALE, F.lit(True))).otherwise(F.lit(False))
+
+
 def _typed(name: str, column: Column, fields: SparkColumn,
            position: int) -> tuple[SparkColumn, SparkColumn | None, SparkColumn]:
     """(typed value, is-bad flag or None when the column cannot be bad, reason text) of one
@@ -164,11 +178,11 @@ def _typed(name: str, column: Column, fields: SparkColumn,
         return text, None, F.lit(None)
     if column.sql_type.startswith("DECIMAL"):
         # parsed once at full precision, then fitted: a value that would round is refused
-        exact = F.expr(f"try_cast(`{name}` AS DECIMAL(38,18))")
+        exact = F.expr(f"try_cast(`{name}` AS DECIMAL(38,{FULL_SCALE}))")
         if column.nulls:
             exact = F.when(text.isNull(), F.lit(None)).otherwise(exact)
         typed = exact.try_cast(column.sql_type)  # try_: ANSI mode raises on overflow
-        bad = text.isNotNull() & (exact.isNull() | typed.isNull() | (typed != exact))
+        bad = text.isNotNull() & (exact.isNull() | typed.isNull() | (typed != exact) | _beyond_full_scale(text))
         reason = F.format_string(f"{column.name}: '%s' does not fit {column.sql_type} exactly", text)
         return F.when(~bad, typed), bad, reason
     typed = F.expr(f"try_cast(`{name}` AS {column.sql_type})")

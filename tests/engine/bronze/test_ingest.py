@@ -60,7 +60,14 @@ def bad(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: Pa
         "bad_date.csv": [patient("p-date", BIRTHDATE="1980-13-45")],
         "bad_number.csv": [patient("p-num", HEALTHCARE_EXPENSES="12.5x"), patient("p-digits", INCOME="1.234"),
                            patient("p-big", INCOME="12345678901234567890.00"),  # fits no DECIMAL(18,2)
-                           patient("p-huge", HEALTHCARE_COVERAGE="1" + "0" * 30)],  # nor DECIMAL(38,18)
+                           patient("p-huge", HEALTHCARE_COVERAGE="1" + "0" * 30),  # nor DECIMAL(38,18)
+                           # 19 and 21 places: DECIMAL(38,18) would round them
+                           patient("p-places", HEALTHCARE_COVERAGE="0.0012345678901234567"),
+                           patient("p-tiny", HEALTHCARE_EXPENSES="1.2345678901234567E-5")],
+        # Synthea 3.0 writes patients' running totals as Java prints a double
+        "synthea_3_0.csv": [patient("p-doubles", HEALTHCARE_EXPENSES="287578.7325",
+                                    HEALTHCARE_COVERAGE="387.00749999999994"),
+                            patient("p-exponent", HEALTHCARE_EXPENSES="1.0234567891234E7", HEALTHCARE_COVERAGE="0.0")],
         "truncated.csv": [patient("p-ok-before-trunc")],
     }
     for name, body in cases.items():
@@ -93,7 +100,7 @@ def test_rows_in_equal_rows_in_bronze_for_every_file(bad: dict[str, Any]) -> Non
     log = IngestLog(bad["lakehouse"]).entries()
     for entry in log:
         assert entry.bronze_rows == entry.data_rows, entry
-    assert sum(e.data_rows for e in log if e.source == "patients") == 12
+    assert sum(e.data_rows for e in log if e.source == "patients") == 16
     assert not [f for f in bad["report"].findings if "data lines delivered" in f.message]
 
 
@@ -108,13 +115,29 @@ def test_bad_date_is_rescued_with_reason(bad: dict[str, Any]) -> None:
 def test_bad_numbers_are_rescued_never_rounded(bad: dict[str, Any]) -> None:
     row = by_id(bad, "p-num")
     assert row["HEALTHCARE_EXPENSES"] is None
-    assert "HEALTHCARE_EXPENSES: '12.5x' does not fit DECIMAL(18,2)" in row["_rescue_reason"]
+    assert "HEALTHCARE_EXPENSES: '12.5x' does not fit DECIMAL(38,18)" in row["_rescue_reason"]
     digits = by_id(bad, "p-digits")
     assert digits["INCOME"] is None and '"INCOME":"1.234"' in digits["_rescued_data"]
     big = by_id(bad, "p-big")  # overflow is refused, not an error of the whole file (ANSI casts raise)
     assert big["INCOME"] is None and '"INCOME":"12345678901234567890.00"' in big["_rescued_data"]
     huge = by_id(bad, "p-huge")
     assert huge["HEALTHCARE_COVERAGE"] is None and "HEALTHCARE_COVERAGE: '1000" in huge["_rescue_reason"]
+    places = by_id(bad, "p-places")
+    assert places["HEALTHCARE_COVERAGE"] is None and '"HEALTHCARE_COVERAGE":"0.0012345678901234567"' in places[
+        "_rescued_data"]
+    tiny = by_id(bad, "p-tiny")
+    assert tiny["HEALTHCARE_EXPENSES"] is None
+    assert "HEALTHCARE_EXPENSES: '1.2345678901234567E-5' does not fit DECIMAL(38,18) exactly" in tiny["_rescue_reason"]
+
+
+def test_synthea_3_0_raw_doubles_land_exactly(bad: dict[str, Any]) -> None:
+    doubles, exponent = by_id(bad, "p-doubles"), by_id(bad, "p-exponent")
+    assert doubles["HEALTHCARE_EXPENSES"] == Decimal("287578.7325")
+    assert doubles["HEALTHCARE_COVERAGE"] == Decimal("387.00749999999994")
+    assert exponent["HEALTHCARE_EXPENSES"] == Decimal("10234567.891234")
+    assert exponent["HEALTHCARE_COVERAGE"] == Decimal(0)
+    assert doubles["_rescued_data"] is None and exponent["_rescued_data"] is None
+    assert "synthea_3_0.csv" not in messages(bad["report"])  # no warning for these rows
 
 
 def test_missing_required_column_lands_rows_and_names_file_and_column(bad: dict[str, Any]) -> None:
