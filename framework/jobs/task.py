@@ -9,6 +9,7 @@ with `--env local` the embedded local session starts, or a caller (a test) hands
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -45,10 +46,10 @@ def runtime_session(env: Environment) -> SparkSession | None:
     # Synthea's datetimes end in Z and its dates have no zone: read and write them in UTC.
     # (One of the settings serverless compute lets a session change.)
     session.conf.set("spark.sql.session.timeZone", "UTC")
-    try:  # as the local session has it (framework/engine/session.py); serverless may refuse it
+    # as the local session has it (framework/engine/session.py); serverless may refuse it
+    # (CONFIG_NOT_AVAILABLE): the planner then runs with it on
+    with contextlib.suppress(Exception):
         session.conf.set("spark.sql.constraintPropagation.enabled", "false")
-    except Exception:  # CONFIG_NOT_AVAILABLE on serverless: the planner then runs with it on
-        pass
     return session
 
 
