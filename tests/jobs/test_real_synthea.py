@@ -19,7 +19,7 @@ import pytest
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
 from framework.specs.catalog import load_catalog
-from tests.engine.targets.conftest import Lake
+from tests.engine.conftest import Lake
 from tests.helpers import PROJECT, medallion, require_real_synthea, synthea_export, write_bytes
 
 pytestmark = pytest.mark.slow

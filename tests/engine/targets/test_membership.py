@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from framework.generate import header as synthea_header
-from tests.engine.targets.conftest import Lake
+from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import HEADERS, HEADERS_3_0, ORGANIZATIONS, PROVIDERS, Delivery, encounter, patient
 
 BIRTH = "2024-01-10T23:24:16Z"
