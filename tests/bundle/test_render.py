@@ -14,6 +14,7 @@ from framework.bundle.jobs import ENTRY_POINT, PACKAGE
 from framework.config import Environment
 from framework.jobs.pipeline import STEPS
 from framework.specs.catalog import SpecCatalog, load_catalog
+from framework.specs.current import current_sources
 from tests.helpers import PROJECT
 
 BRONZE, SILVER = "daily_bronze_ingestion_incr", "daily_silver_load_incr"
@@ -66,12 +67,16 @@ def test_every_bronze_source_is_a_task_and_archive_waits_for_all(bundle: dict[st
 
 def test_every_target_is_a_task_and_gold_waits_for_silver(bundle: dict[str, Any], catalog: SpecCatalog) -> None:
     silver, gold = catalog.by_kind.get("silver", {}), catalog.by_kind.get("gold", {})
+    current = {catalog.bronze[s].current_table: s for s in current_sources(catalog)}
     for job in (SILVER, f"{SILVER}_serverless"):
         tasks = _tasks(bundle, job)
-        assert set(tasks) == set(silver) | set(gold)
+        assert set(tasks) == set(current) | set(silver) | set(gold)
+        for table, source in current.items():  # first the current states, which silver only reads
+            assert _argument(tasks[table], "--layer") == "current" and _argument(tasks[table], "--table") == source
+            assert not _depends(tasks[table])
         for table in silver:
             assert _argument(tasks[table], "--layer") == "silver" and _argument(tasks[table], "--table") == table
-            assert not _depends(tasks[table])
+            assert _depends(tasks[table]) == set(current)
         for table in gold:
             assert _argument(tasks[table], "--layer") == "gold"
             assert _depends(tasks[table]) >= set(silver)
