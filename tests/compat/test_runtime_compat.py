@@ -121,7 +121,8 @@ def test_the_sample_drives_every_step(runs: dict[str, dict[str, Any]]) -> None:
     empty = [name for name, table in tables.items() if not table["rows"] and name not in absent]
     assert not empty, f"tables without rows prove nothing: {empty}"
     log = tables["medallion_ingest_log"]["rows"]
-    assert {row["ingest_run_id"] for row in log} == {"<run 1>", "<run 2>"}
+    # run ids are numbered over every table (current states and targets have runs of their own)
+    assert len({row["ingest_run_id"] for row in log}) == 2, "one ingest run per delivery"
     delivered = {(row["source"], row["file_name"], row["ingest_run_id"]) for row in log if row["status"] == "ingested"}
     archived = {(row["source"], row["file_name"], row["ingest_run_id"]) for row in log if row["archived_path"]}
     assert delivered <= archived, f"ingested, never archived: {delivered - archived}"
