@@ -42,6 +42,7 @@ from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.session import local_session
 from framework.engine.targets.load import LoadResult, build_sequence, load_target
+from framework.engine.targets.sources import Versions
 from framework.generate import GenerateReport, generate
 from framework.specs.catalog import load_catalog
 from framework.specs.current import current_sources
@@ -189,8 +190,9 @@ def _series(stages: Stages, spark: Any, root: Path, catalog: Any, report: Report
 
 def _load_all(lakehouse: Lakehouse, catalog: Any, report: Report, *, full: bool) -> None:
     refresh_current(lakehouse, catalog, current_sources(catalog), full=full)
+    versions = Versions(lakehouse)
     for table in build_sequence(catalog):
-        load_target(lakehouse, catalog, table, report, full=full, refresh=False)
+        load_target(lakehouse, catalog, table, report, full=full, refresh=False, versions=versions)
 
 
 def _warm_up(spark: Any, root: Path, catalog: Any) -> None:
@@ -203,8 +205,10 @@ def _warm_up(spark: Any, root: Path, catalog: Any) -> None:
 
 def _targets(stages: Stages, lakehouse: Lakehouse, catalog: Any, report: Report, label: str, *, full: bool) -> None:
     """The current states first (a full rebuild recomputes them from all of bronze), then each target."""
+    versions = Versions(lakehouse)
+
     def load(table: str) -> Callable[[], LoadResult]:
-        return lambda: load_target(lakehouse, catalog, table, report, full=full, refresh=False)
+        return lambda: load_target(lakehouse, catalog, table, report, full=full, refresh=False, versions=versions)
 
     stages.run(f"{label}: {CURRENT_STATES}",
                lambda: refresh_current(lakehouse, catalog, current_sources(catalog), full=full))

@@ -71,7 +71,7 @@ def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterabl
     runs = ingested_runs(lakehouse, [s.source for s in specs])
     seen = control.seen_many([s.current_table for s in specs])
     existing = lakehouse.tables()
-    results = []
+    results, applied = [], []
     for spec in specs:
         started = time.monotonic()
         done = seen[spec.current_table].runs.get(spec.source, set())
@@ -84,11 +84,14 @@ def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterabl
             results.append(result)
             continue
         result.metrics = _apply(lakehouse, spec, runs[spec.source] if whole else new, whole=whole, exists=exists,
-                                bronze_exists=spec.table in existing)
-        control.record(spec.current_table, new_run_id(), FULL if whole else INCREMENTAL,
-                       [Entry(spec.source, BRONZE, run_id=r) for r in (runs[spec.source] if whole else new)])
+                                bronze_exists=spec.table in existing, replace=full)
+        applied.append((spec.current_table, result.mode,
+                        [Entry(spec.source, BRONZE, run_id=r) for r in (runs[spec.source] if whole else new)]))
         result.seconds = time.monotonic() - started
         results.append(result)
+    # one commit for every state: a refresh that dies before it applies the same runs again next
+    # time, which changes nothing more
+    control.record_many(new_run_id(), applied)
     return results
 
 
@@ -120,13 +123,14 @@ def rebuilt_state(lakehouse: Lakehouse, spec: BronzeSpec, runs: list[str]) -> st
 
 
 def _apply(lakehouse: Lakehouse, spec: BronzeSpec, runs: list[str], *, whole: bool, exists: bool,
-           bronze_exists: bool) -> dict[str, int]:
+           bronze_exists: bool, replace: bool) -> dict[str, int]:
+    """Build the state, replace it (a full refresh) or MERGE the runs' state into it."""
     plan = CurrentStatePlan(spec)
     table = lakehouse.name(spec.current_table)
     rows = state_rows(lakehouse, spec, runs, bronze_exists=bronze_exists)
     single = len(runs) <= 1
-    if not exists:
-        lakehouse.sql(plan.build(table, rows, single))
+    if not exists or replace:
+        lakehouse.sql(plan.build(table, rows, single, replace=exists))
         return {}
     outcome = lakehouse.sql(plan.merge(table, rows, single, whole=whole)).collect()
     if not outcome:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from framework.specs.bronze import GROUP, ROW, BronzeSpec
 from framework.specs.targets.expressions import literal, quote
 from framework.specs.targets.sources import target_specs
+from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
 
 if TYPE_CHECKING:
     from framework.specs.catalog import SpecCatalog
@@ -147,9 +148,11 @@ class CurrentStatePlan:
                 f"  FROM __s WHERE __streak = 1)\n"
                 f"SELECT {output}, __m.__k = 1 AS __unbroken FROM __st __m WHERE __m.__first = 1")
 
-    def build(self, table: str, rows: str, single_run: bool) -> str:
-        """CREATE TABLE of the state the rows make (the first load of a source)."""
-        return (f"CREATE TABLE {table} USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true) AS\n"
+    def build(self, table: str, rows: str, single_run: bool, *, replace: bool = False) -> str:
+        """CREATE TABLE of the state the rows make (the first load of a source; `replace`: a
+        full refresh, the table made anew from the whole history)."""
+        verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE"
+        return (f"{verb} {table} USING DELTA TBLPROPERTIES ({MERGED_TABLE_PROPERTIES}) AS\n"
                 f"SELECT {', '.join(self.columns)} FROM (\n{self.state(rows, single_run)}\n) __s")
 
     def merge(self, table: str, rows: str, single_run: bool, *, whole: bool) -> str:

@@ -88,15 +88,18 @@ class Control:
 
     def record(self, target: str, load_id: str, mode: str, entries: list[Entry]) -> None:
         """Append the entries (and a reset marker for a full load) in one commit."""
-        if mode == "full":
-            entries = [Entry(target, RESET), *entries]
-        if not entries:
-            return
-        values = ",\n".join(
-            f"({_sql(target)}, {_sql(e.source)}, {_sql(e.source_kind)}, {_sql(e.run_id)}, {_sql(e.source_version)}, "
-            f"{_sql(e.source_table_id)}, {_sql(load_id)}, {_sql(mode)}, current_timestamp())"
-            for e in entries)
-        self.lakehouse.sql(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) VALUES\n{values}")
+        self.record_many(load_id, [(target, mode, entries)])
+
+    def record_many(self, load_id: str, loads: list[tuple[str, str, list[Entry]]]) -> None:
+        """Append what several targets (target, mode, entries) processed, in one commit."""
+        rows = []
+        for target, mode, entries in loads:
+            marked = [Entry(target, RESET), *entries] if mode == "full" else entries
+            rows += [f"({_sql(target)}, {_sql(e.source)}, {_sql(e.source_kind)}, {_sql(e.run_id)}, "
+                     f"{_sql(e.source_version)}, {_sql(e.source_table_id)}, {_sql(load_id)}, {_sql(mode)}, "
+                     f"current_timestamp())" for e in marked]
+        if rows:
+            self.lakehouse.sql(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) VALUES\n" + ",\n".join(rows))
 
 
 def _seen(rows: list[Any]) -> Seen:

@@ -34,6 +34,7 @@ from framework.engine.targets.errors import LoadInterrupted, TargetError
 from framework.engine.targets.sources import (
     MissingSource,
     SourceState,
+    Versions,
     read_states,
     register_views,
 )
@@ -51,6 +52,7 @@ from framework.specs.targets.sources import (
     resolve_source,
     target_specs,
 )
+from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
 
 CHECKPOINTS = ("merge",)
 FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
@@ -111,8 +113,9 @@ def plan_of(catalog: SpecCatalog, table: str) -> TargetPlan:
 
 def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: Report, *,
                 full: bool = False, load_id: str | None = None, interrupt_after: str | None = None,
-                refresh: bool = True) -> LoadResult:
-    """Bring one target up to date with its sources (see the module docstring)."""
+                refresh: bool = True, versions: Versions | None = None) -> LoadResult:
+    """Bring one target up to date with its sources (see the module docstring). `versions`: the
+    source versions a run of loads has read already."""
     if interrupt_after is not None and interrupt_after not in CHECKPOINTS:
         raise ValueError(f"unknown checkpoint {interrupt_after!r} (known: {', '.join(CHECKPOINTS)})")
     started = time.monotonic()
@@ -127,7 +130,7 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
     if refresh:
         refresh_current(lakehouse, catalog, [n for n, i in infos.items() if i.kind == BRONZE])
     try:
-        states = read_states(lakehouse, infos, references, control.seen(table))
+        states = read_states(lakehouse, infos, references, control.seen(table), versions=versions)
     except MissingSource as missing:
         layer = next((i.layer for i in infos.values() if i.table == missing.table), "silver")
         raise TargetError(f"{table} reads {missing.table}, which does not exist yet: build it first "
@@ -138,6 +141,8 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
         result.seconds = time.monotonic() - started
         return result
     relations = register_views(lakehouse, table, states, references, full=full)
+    if versions is not None:
+        versions.forget(table)
     try:
         if full:
             _build(lakehouse, plan, relations)
@@ -157,8 +162,7 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
 def _build(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations) -> None:
     name = lakehouse.name(plan.spec.table)
     verb = "CREATE OR REPLACE TABLE" if lakehouse.exists(plan.spec.table) else "CREATE TABLE"
-    # the change feed lets targets built from this one read only what changed
-    lakehouse.sql(f"{verb} {name} USING DELTA TBLPROPERTIES (delta.enableChangeDataFeed = true) "
+    lakehouse.sql(f"{verb} {name} USING DELTA TBLPROPERTIES ({MERGED_TABLE_PROPERTIES}) "
                   f"AS {plan.recompute(relations)}")
 
 
@@ -167,9 +171,6 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
     table = plan.spec.table
     changed = [n for n, s in states.items() if s.changed]
     every = any(states[n].untraceable or plan.changes.always_everything(n) for n in changed)
-    if not every:
-        every = any(bool(lakehouse.sql(plan.changes.global_changed(step, relations)).collect()[0][0])
-                    for n in changed for step in plan.changes.global_aggregates(n))
     traced = [n for n in changed if plan.changes.touches_scopes(n)]
     if not every and not traced:
         return
@@ -251,9 +252,10 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
     specs = target_specs(catalog)
     # the current states every target reads, brought up to date once
     refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze})
+    versions = Versions(lakehouse)
     for table in sequence:
         try:
-            result = load_target(lakehouse, catalog, table, report, load_id=load_id, refresh=False)
+            result = load_target(lakehouse, catalog, table, report, load_id=load_id, refresh=False, versions=versions)
         except LoadInterrupted:
             raise
         except TargetError as error:

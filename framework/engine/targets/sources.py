@@ -62,9 +62,34 @@ class SourceState:
         return [Entry(self.info.name, REFERENCE, run_id=self.fingerprint)]
 
 
+class Versions:
+    """The Delta id and version of the tables a run of loads reads, each asked once: sources are
+    read by several targets, and only the load that writes a table changes its version (it
+    forgets the table)."""
+
+    def __init__(self, lakehouse: Lakehouse):
+        self.lakehouse = lakehouse
+        self.known: dict[str, tuple[str, int] | None] = {}
+
+    def of(self, table: str) -> tuple[str, int] | None:
+        """The table's id and latest version; None when it does not exist."""
+        if table not in self.known:
+            if not self.lakehouse.exists(table):
+                return None
+            name = self.lakehouse.name(table)
+            detail = self.lakehouse.sql(f"DESCRIBE DETAIL {name}").collect()[0]
+            version = self.lakehouse.sql(f"DESCRIBE HISTORY {name} LIMIT 1").collect()[0]["version"]
+            self.known[table] = (detail["id"], int(version))
+        return self.known[table]
+
+    def forget(self, table: str) -> None:
+        self.known.pop(table, None)
+
+
 def read_states(lakehouse: Lakehouse, sources: Mapping[str, SourceInfo], references: Mapping[str, ReferenceData],
-                seen: Seen, *, rebuild: bool = False) -> dict[str, SourceState]:
+                seen: Seen, *, rebuild: bool = False, versions: Versions | None = None) -> dict[str, SourceState]:
     """Each source's state now (`rebuild`: bronze sources are read from bronze, no versions)."""
+    versions = versions or Versions(lakehouse)
     states = {}
     for name, info in sources.items():
         state = SourceState(info)
@@ -72,19 +97,13 @@ def read_states(lakehouse: Lakehouse, sources: Mapping[str, SourceInfo], referen
             state.fingerprint = references[name].fingerprint()
             state.fingerprint_seen = state.fingerprint in seen.fingerprints.get(name, set())
         elif not (rebuild and info.kind == BRONZE):
-            if not lakehouse.exists(info.table):
+            version = versions.of(info.table)
+            if version is None:
                 raise MissingSource(info.table)
-            state.table_id, state.version = table_version(lakehouse, info.table)
+            state.table_id, state.version = version
             state.seen = seen.versions.get(name)
         states[name] = state
     return states
-
-
-def table_version(lakehouse: Lakehouse, table: str) -> tuple[str, int]:
-    """A Delta table's id and latest version."""
-    detail = lakehouse.sql(f"DESCRIBE DETAIL {lakehouse.name(table)}").collect()[0]
-    version = lakehouse.sql(f"DESCRIBE HISTORY {lakehouse.name(table)} LIMIT 1").collect()[0]["version"]
-    return detail["id"], int(version)
 
 
 class MissingSource(Exception):

@@ -13,7 +13,8 @@ planner finds the scopes a change touches by following each changed source back 
 - a join: a join key whose chosen row changed -> the rows of the step that joined on it, back
   through earlier joins (e.g. organization -> encounters -> claim lines) to the driver;
 - an aggregate: the match values of changed source rows (old and new versions) -> same path;
-- a global aggregate or reference data that changed: every scope (the engine checks the former).
+- a global aggregate whose measures changed: the driver rows whose derived values (read from
+  it) differ between its old and new measures; reference data that changed: every scope.
 
 Sources are read through *relations* the engine names: each source's current rows, its rows
 as this target last saw them, and its changed rows.
@@ -46,7 +47,8 @@ class TargetPlan:
 
     # -- what the spec reads -------------------------------------------------------------------
 
-    def _contexts(self) -> Iterable[tuple[Expr, str | None]]:
+    def contexts(self) -> Iterable[tuple[Expr, str | None]]:
+        """Every expression of the spec, with the alias its unqualified columns belong to."""
         spec = self.spec
         for expr in spec.driver.key or ():
             yield expr, self.alias
@@ -72,7 +74,7 @@ class TargetPlan:
         infos = {self.alias: self.driver} | {
             s.alias: self.sources[s.source] for s in self.spec.steps if isinstance(s, Join | Aggregate)}
         read: dict[str, set[str]] = {alias: set() for alias in infos}
-        for expr, local in self._contexts():
+        for expr, local in self.contexts():
             for ref in column_refs(expr.text):
                 alias = ref.alias or local
                 if alias in infos:
@@ -101,7 +103,9 @@ class TargetPlan:
     def latest_rows(self, alias: str, info: SourceInfo, relation: str, key: list[str], order: list[str],
                     where: str | None = None) -> str:
         """One row per key: the first by `order`, ties broken by content."""
-        unique = not order and {k.lower() for k in key} == {quote(k).lower() for k in info.key}
+        prefix = f"{alias}."
+        bare = {(k[len(prefix):] if k.startswith(prefix) else k).lower() for k in key}
+        unique = not order and bool(info.key) and bare == {quote(k).lower() for k in info.key}
         if not key or unique:
             return f"SELECT {alias}.* FROM {relation} {alias}" + (f" WHERE {where}" if where else "")
         ranking = ", ".join([*order, *self.tie_break(alias, info)])

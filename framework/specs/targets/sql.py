@@ -18,6 +18,12 @@ class Relations:
     changed: Mapping[str, str] = field(default_factory=dict)
 
 
+#: the properties of every table the engine keeps up to date by MERGE (current states, targets):
+#: a change feed, so that readers take only what changed, and deletion vectors, so that a MERGE
+#: of a few rows writes those rows instead of rewriting every file they sit in
+MERGED_TABLE_PROPERTIES = "delta.enableChangeDataFeed = true, delta.enableDeletionVectors = true"
+
+
 def column_type(spec_type: str) -> str:
     if spec_type == "boolean":
         return "BOOLEAN"
