@@ -26,3 +26,11 @@ def test_validate_fails_with_located_problems(tmp_path: Path, capsys: pytest.Cap
 def test_bad_config_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--env", "nowhere", "validate"]) == 2
     assert "no environment 'nowhere'" in capsys.readouterr().err
+
+
+def test_ls_previews_a_selection(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ls", "--select", "+claims_silver"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:-1]]
+    assert listed[-1] == "claims_silver" and "claims_transactions_bronze" in listed and "patients_bronze" in listed
+    assert main(["ls", "--select", "claim_silver"]) == 2
+    assert "did you mean 'claims_silver'?" in capsys.readouterr().err
