@@ -26,7 +26,9 @@ def _run(context: Context, args: argparse.Namespace) -> int:
         chosen = [graph.nodes[n] for n in select(graph, args.select) if graph.nodes[n].layer != "reference"]
         tables = [*(tables or []), *(node.source or node.name for node in chosen)]
         context.report.progress(f"selected: {', '.join(n.name for n in chosen) or 'no table'}")
-    return run_layers(context, [args.layer] if args.layer else list(LAYERS), tables)
+    command = " ".join(["medallion run", *([args.layer] if args.layer else []),
+                        *(f"--table {t}" for t in args.table or []), *(["--select", *args.select] if args.select else [])])
+    return run_layers(context, [args.layer] if args.layer else list(LAYERS), tables, command)
 
 
 COMMAND = Command("run", "run the pipeline, a layer, or one table", _configure, _run)
