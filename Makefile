@@ -12,7 +12,7 @@ PATIENTS ?= 1000
 SEED ?= 42
 ARGS ?=
 
-.PHONY: run test unit lint compat bench clean
+.PHONY: run test unit lint compat bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +43,14 @@ run: $(STAMP)
 # Unit tier, Spark tier, then the compatibility tier (the pipeline on the deployed runtime's versions).
 COMPAT_TIER = MEDALLION_REQUIRE_COMPAT=1 $(BIN)/python -m pytest -m compat -q
 
-test: $(STAMP) $(COMPAT_STAMP) lint
+test: $(STAMP) $(COMPAT_STAMP) browser lint
 	$(BIN)/python -m pytest -m "not spark and not compat" -q
 	$(BIN)/python -m pytest -m "spark and not compat" -q -n 2 --dist loadfile
 	$(COMPAT_TIER)
+
+# The page tests (tests/site) drive Debian's chromium headless through Playwright; CI runs as root.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 compat: $(STAMP) $(COMPAT_STAMP)
 	$(COMPAT_TIER)

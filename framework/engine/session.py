@@ -7,9 +7,11 @@ cache folder; later sessions put the cached jars on the class path and resolve n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,9 +131,34 @@ def local_session(lakehouse: Path, *, connect: bool = False) -> SparkSession:
     builder = builder.remote("local[2]") if connect else builder.master("local[2]")
     for key, value in conf.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    with _jvm_output(lakehouse.resolve() / "_logs" / "jvm.log"):
+        session = builder.getOrCreate()
     _mark_resolved(coordinates)
     return session
+
+
+#: set (e.g. by `medallion -v`) to let the JVM write to the console
+VERBOSE_ENV = "MEDALLION_VERBOSE"
+
+
+@contextlib.contextmanager
+def _jvm_output(log: Path) -> Iterator[None]:
+    """While the JVM starts, point file descriptor 2 at `log`: the JVM inherits it, so its own
+    console output (e.g. "WARNING: Using incubator modules", Ivy's resolution report) lands in the
+    log instead of the user's terminal; Python's stderr is restored right after. `MEDALLION_VERBOSE=1`
+    leaves it on the console."""
+    if os.environ.get(VERBOSE_ENV) == "1":
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as target:
+        os.dup2(target.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _mark_resolved(coordinates: str) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from framework.config import load_environment
 from framework.config.environment import parse_overrides
 from framework.config.errors import ConfigError
+from framework.engine.session import VERBOSE_ENV
 from framework.jobs.commands import COMMANDS
 from framework.jobs.context import Context
 from framework.specs.errors import SpecError
@@ -21,6 +23,8 @@ def _common() -> argparse.ArgumentParser:
                         help="override a config key, e.g. --set landing=/data/in (repeatable)")
     common.add_argument("--connect", action="store_true", default=argparse.SUPPRESS,
                         help="run through a local Spark Connect session (what serverless speaks)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="also show the JVM's and Spark's own console output (default: in <lakehouse>/_logs)")
     return common
 
 
@@ -38,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "verbose", False):
+        os.environ[VERBOSE_ENV] = "1"
     try:
         env = load_environment(getattr(args, "env", "local"), parse_overrides(getattr(args, "overrides", [])))
         context = Context(env=env, connect=getattr(args, "connect", False))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
     from framework.engine.lakehouse import Lakehouse
+    from framework.site.runs import RunRecord
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Context:
     report: Report = field(default_factory=Report)
     spark_session: SparkSession | None = None  # given on Databricks; built lazily locally
     connect: bool = False  # local Spark Connect instead of a classic local session
+    record: RunRecord | None = None  # what the current run did, for its report (framework/site/runs.py)
 
     @cached_property
     def specs(self) -> SpecCatalog:

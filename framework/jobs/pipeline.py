@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 
 from framework.engine.runs import new_run_id
 from framework.jobs.context import Context
+from framework.jobs.record import record_loads, write_run_report
+from framework.site.runs import RunRecord, TableRun
 from framework.specs.errors import did_you_mean
 
 Step = Callable[[Context, list[str] | None, str], None]
@@ -20,6 +23,10 @@ def _bronze(context: Context, tables: list[str] | None, run_id: str) -> None:
         if not tables:
             return
     result = ingest(context.lakehouse, context.specs.bronze, run_id, context.report, only=tables)
+    if context.record is not None:
+        context.record.tables += [TableRun("bronze", context.specs.bronze[s.source].table, rows_in=s.rows, rows_out=s.rows,
+                                           rescued=s.rescued_rows, files=s.files, duplicates=s.duplicates)
+                                  for s in result.sources.values() if s.files or s.duplicates]
     context.report.progress(f"bronze: run {run_id}: {result.rows:,} rows into "
                             f"{sum(1 for s in result.sources.values() if s.files)} table(s)")
 
@@ -27,7 +34,9 @@ def _bronze(context: Context, tables: list[str] | None, run_id: str) -> None:
 def _archive(context: Context, tables: list[str] | None, run_id: str) -> None:
     from framework.engine.bronze.archive import archive
 
-    archive(context.lakehouse, context.report)
+    result = archive(context.lakehouse, context.report)
+    if context.record is not None:
+        context.record.archived += len(result.moved) + len(result.already)
 
 
 def _current(context: Context, tables: list[str] | None, run_id: str) -> None:
@@ -41,6 +50,9 @@ def _current(context: Context, tables: list[str] | None, run_id: str) -> None:
         sources = [s for s in sources if s in tables or context.specs.bronze[s].current_table in tables]
     for result in refresh_current(context.lakehouse, context.specs, sources):
         context.report.progress(f"current: {result.describe()}")
+        if context.record is not None:
+            context.record.tables.append(TableRun("current", result.table, result.mode, result.seconds,
+                                                  note=", ".join(f"{v:,} {k}" for k, v in result.metrics.items())))
 
 
 def _targets(layer: str) -> Step:
@@ -66,8 +78,9 @@ def _targets(layer: str) -> Step:
                                load_id=run_id)
         # reconciliation runs after each load: a failing `error` check fails the run
         changed = [r.table for r in results if r.changed]
-        if changed:
-            run_checks(context.lakehouse, context.specs, context.report, changed)
+        checks = run_checks(context.lakehouse, context.specs, context.report, changed) if changed else []
+        if context.record is not None:
+            record_loads(context, layer, results, checks)
 
     return step
 
@@ -79,11 +92,23 @@ LAYERS: tuple[str, ...] = ("bronze", "current", "silver", "gold")
 PIPELINE: tuple[str, ...] = ("bronze", "archive", "current", "silver", "gold")
 
 
-def run_layers(context: Context, layers: list[str], tables: list[str] | None) -> int:
+def run_layers(context: Context, layers: list[str], tables: list[str] | None, command: str = "medallion run") -> int:
     steps = PIPELINE if layers == list(LAYERS) else tuple(layers)
     run_id = new_run_id()
-    for step in steps:
-        STEPS[step](context, tables if step in layers or len(layers) == 1 else None, run_id)
+    record = context.record = RunRecord(run_id, command)
+    try:
+        for step in steps:
+            started = time.monotonic()
+            try:
+                STEPS[step](context, tables if step in layers or len(layers) == 1 else None, run_id)
+            except Exception as error:
+                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                record.failure = {"stage": step, "message": first}
+                raise
+            finally:
+                record.stages[step] = time.monotonic() - started
+    finally:
+        write_run_report(context, record)
     return finish(context)
 
 

@@ -26,3 +26,33 @@ def test_validate_fails_with_located_problems(tmp_path: Path, capsys: pytest.Cap
 def test_bad_config_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--env", "nowhere", "validate"]) == 2
     assert "no environment 'nowhere'" in capsys.readouterr().err
+
+
+def test_ls_previews_a_selection(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ls", "--select", "+claims_silver"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:-1]]
+    assert listed[-1] == "claims_silver" and "claims_transactions_bronze" in listed and "patients_bronze" in listed
+    assert main(["ls", "--select", "claim_silver"]) == 2
+    assert "did you mean 'claims_silver'?" in capsys.readouterr().err
+
+
+@pytest.mark.spark
+def test_console_is_quiet_by_default_and_verbose_on_request(tmp_path: Path) -> None:
+    """The JVM's own output (e.g. "WARNING: Using incubator modules") goes to <lakehouse>/_logs,
+    not to the console; -v shows it."""
+    import os
+    import subprocess
+    import sys
+
+    def sql(*extra: str) -> str:
+        command = [sys.executable, "-m", "framework.jobs.cli", *extra, "--set", f"lakehouse={tmp_path / 'lake'}",
+                   "--set", f"landing={tmp_path / 'landing'}", "sql", "SELECT 1 AS one"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=PROJECT,
+                              env={**os.environ, "PYSPARK_PYTHON": sys.executable})
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    quiet = sql()
+    assert [line for line in quiet.splitlines() if not line.startswith("starting local Spark")] == []
+    assert "Using incubator modules" in (tmp_path / "lake" / "_logs" / "jvm.log").read_text()
+    assert "Using incubator modules" in sql("-v")

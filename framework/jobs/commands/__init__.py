@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from framework.jobs.commands import archive, bundle, check, generate, rebuild, run, sql, status, validate
+from framework.jobs.commands import (
+                                     archive,
+                                     bundle,
+                                     check,
+                                     compile,
+                                     docs,
+                                     generate,
+                                     ls,
+                                     rebuild,
+                                     report,
+                                     run,
+                                     sql,
+                                     status,
+                                     validate,
+)
 from framework.jobs.commands.base import Command
 
-COMMANDS: list[Command] = [validate.COMMAND, generate.COMMAND, run.COMMAND, archive.COMMAND, status.COMMAND,
-                           rebuild.COMMAND, check.COMMAND, sql.COMMAND, bundle.COMMAND]
+COMMANDS: list[Command] = [validate.COMMAND, ls.COMMAND, generate.COMMAND, run.COMMAND, archive.COMMAND, status.COMMAND,
+                           rebuild.COMMAND, check.COMMAND, compile.COMMAND, sql.COMMAND, docs.COMMAND, report.COMMAND,
+                           bundle.COMMAND]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 
 from framework.jobs.commands.base import Command
+from framework.jobs.commands.ls import SELECT_HELP
 from framework.jobs.context import Context
 from framework.jobs.pipeline import LAYERS, run_layers
 
@@ -12,10 +13,22 @@ def _configure(parser: argparse.ArgumentParser) -> None:
                         help="one layer only (default: the whole pipeline)")
     parser.add_argument("--table", action="append", default=None,
                         help="one table (a bronze source or a target name); repeatable")
+    parser.add_argument("--select", nargs="+", default=None, metavar="SELECTOR", help=SELECT_HELP)
 
 
 def _run(context: Context, args: argparse.Namespace) -> int:
-    return run_layers(context, [args.layer] if args.layer else list(LAYERS), args.table)
+    tables = args.table
+    if args.select:
+        from framework.specs.lineage import lineage
+        from framework.specs.selectors import select
+
+        graph = lineage(context.specs)
+        chosen = [graph.nodes[n] for n in select(graph, args.select) if graph.nodes[n].layer != "reference"]
+        tables = [*(tables or []), *(node.source or node.name for node in chosen)]
+        context.report.progress(f"selected: {', '.join(n.name for n in chosen) or 'no table'}")
+    command = " ".join(["medallion run", *([args.layer] if args.layer else []),
+                        *(f"--table {t}" for t in args.table or []), *(["--select", *args.select] if args.select else [])])
+    return run_layers(context, [args.layer] if args.layer else list(LAYERS), tables, command)
 
 
 COMMAND = Command("run", "run the pipeline, a layer, or one table", _configure, _run)

@@ -1,0 +1,43 @@
+"""Row counts, last change and column types of the lakehouse's tables, for the docs site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from framework.engine.lakehouse import Lakehouse
+from framework.site.docs import TableStats
+
+
+def table_stats(lakehouse: Lakehouse, tables: list[str]) -> tuple[dict[str, TableStats], dict[str, dict[str, str]]]:
+    """Per existing table: its rows and last commit (time and operation), and its column types."""
+    stats: dict[str, TableStats] = {}
+    types: dict[str, dict[str, str]] = {}
+    existing = lakehouse.tables()
+    for table in tables:
+        if table not in existing:
+            continue
+        name = lakehouse.name(table)
+        rows = int(lakehouse.sql(f"SELECT count(*) FROM {name}").collect()[0][0])
+        last = lakehouse.sql(f"DESCRIBE HISTORY {name} LIMIT 1").collect()[0]
+        stats[table] = TableStats(rows, f"{last['timestamp']:%Y-%m-%d %H:%M:%S} ({last['operation'].lower()})")
+        types[table] = {f.name: f.dataType.simpleString() for f in lakehouse.table(table).schema.fields}
+    return stats, types
+
+
+#: the gold table the run report charts, and the columns it reads
+GOLD = "member_monthly_snapshot_gold"
+
+
+def gold_summary(lakehouse: Lakehouse) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """PMPM per month (total cost over member months) and the risk-tier mix of the last 12 months
+    of the gold table; empty when it does not exist."""
+    if not lakehouse.exists(GOLD):
+        return [], []
+    months = (f"SELECT format_string('%04d-%02d', year, month) AS month, sum(member_months) AS members, "
+              f"sum(total_cost) AS cost, risk_tier FROM {lakehouse.name(GOLD)} GROUP BY year, month, risk_tier")
+    pmpm = lakehouse.sql(f"SELECT month, sum(members) AS members, round(sum(cost) / sum(members), 2) AS pmpm "
+                         f"FROM ({months}) GROUP BY month ORDER BY month").collect()
+    recent = {r["month"] for r in pmpm[-12:]}
+    tiers = lakehouse.sql(f"SELECT month, risk_tier AS tier, members FROM ({months}) ORDER BY month, tier").collect()
+    return ([{"month": r["month"], "members": int(r["members"]), "pmpm": float(r["pmpm"])} for r in pmpm],
+            [{"month": r["month"], "tier": r["tier"], "members": int(r["members"])} for r in tiers if r["month"] in recent])

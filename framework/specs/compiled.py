@@ -1,0 +1,110 @@
+"""The SQL a target compiles to, as text that runs as is in a Spark SQL session (`medallion sql`).
+
+The loads run the planner's queries over relations the engine names (Delta versions, temp views
+of reference data). Compiled SQL stands alone instead: sources are read from their tables by
+qualified name, and reference data (a temp view during loads) is inlined as a common table
+expression of its rows, so no view needs to exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from framework.specs.catalog import SpecCatalog
+from framework.specs.errors import Problem, SpecError, did_you_mean
+from framework.specs.targets.expressions import literal, quote, table_refs
+from framework.specs.targets.model import TargetSpec
+from framework.specs.targets.plan import Relations, TargetPlan
+from framework.specs.targets.sources import REFERENCE, ReferenceData, SourceInfo, reference_data, resolve_source, target_specs
+
+#: table name -> its qualified name in the lakehouse
+Namer = Callable[[str], str]
+
+
+def referenced_tables(spec: TargetSpec) -> set[str]:
+    """Tables named inside expressions (e.g. reference data in `IN (SELECT ...)`)."""
+    texts = [c.expr.text for c in spec.columns] + [s.expr.text for s in spec.derived]
+    texts += [e.text for a in spec.aggregates for e in (a.when, a.where) if e is not None]
+    texts += [m.text for a in spec.aggregates for _, m in a.measures]
+    texts += [spec.where.text] if spec.where is not None else []
+    return {name for text in texts for name in table_refs(text)}
+
+
+def target_spec(catalog: SpecCatalog, table: str) -> TargetSpec:
+    specs = target_specs(catalog)
+    if table not in specs:
+        raise SpecError([Problem(catalog.root, None, f"no silver or gold spec defines {table!r}",
+                                 did_you_mean(table, set(specs)))])
+    return specs[table]
+
+
+def target_plan(catalog: SpecCatalog, table: str) -> TargetPlan:
+    """The plan of a target with every source it reads (its steps' and its expressions')."""
+    spec = target_spec(catalog, table)
+    infos: dict[str, SourceInfo] = {}
+    for name in [*spec.sources, *sorted(referenced_tables(spec))]:
+        info = resolve_source(catalog, name)
+        if info is None:
+            raise SpecError([Problem(spec.file, None, f"{table} reads {name!r}, which no spec or reference file defines")])
+        infos[name] = info
+    return TargetPlan(spec, infos)
+
+
+def plan_references(catalog: SpecCatalog, plan: TargetPlan) -> dict[str, ReferenceData]:
+    every = reference_data(catalog.root)
+    return {name: every[name] for name, info in plan.sources.items() if info.kind == REFERENCE}
+
+
+def with_references(query: str, references: Mapping[str, ReferenceData]) -> str:
+    """The query with each reference data set defined in front of it, from its rows."""
+    if not references:
+        return query
+    ctes = []
+    for name, data in sorted(references.items()):
+        rows = ",\n  ".join("(" + ", ".join(literal(v) for v in row) + ")" for row in data.rows())
+        columns = ", ".join(quote(c) for c in data.columns)
+        ctes.append(f"{quote(name)} AS (SELECT * FROM VALUES\n  {rows}\n  AS {quote(name)}({columns}))")
+    return f"WITH {', '.join(ctes)}\nSELECT * FROM (\n{query}\n) __compiled"
+
+
+def current_relations(plan: TargetPlan, name: Namer) -> Relations:
+    """Every source's rows now, read by table name (reference data by its inlined name)."""
+    current = {}
+    for source, info in plan.sources.items():
+        columns = ", ".join(quote(c) for c in info.columns)
+        table = quote(source) if info.kind == REFERENCE else name(info.table)
+        current[source] = f"(SELECT {columns} FROM {table})"
+    return Relations(current)
+
+
+def full_build(catalog: SpecCatalog, table: str, name: Namer) -> str:
+    """The SELECT of every row a full build writes (CREATE OR REPLACE TABLE ... AS this)."""
+    plan = target_plan(catalog, table)
+    return with_references(plan.recompute(current_relations(plan, name)), plan_references(catalog, plan))
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """The statements of an incremental load, in order (the control record aside)."""
+
+    statements: tuple[str, ...]
+    every_scope: bool
+
+
+def incremental(catalog: SpecCatalog, plan: TargetPlan, relations: Relations, changed: list[str], name: Namer,
+                *, every_scope: bool, scope: str) -> Incremental:
+    """What an incremental load runs once the relations (current, previous and changed rows of
+    each source) are known: the scopes the changed sources touch, written down in the `scope`
+    table, then the MERGE of those scopes recomputed (every scope when a change cannot be traced)."""
+    table = plan.spec.table
+    references = plan_references(catalog, plan)
+    traced = [n for n in changed if plan.changes.touches_scopes(n)]
+    query = None if every_scope else plan.changes.scope_query(relations, traced)
+    if query is None:
+        rows = f"(\n{with_references(plan.recompute(relations), references)}\n)"
+        return Incremental((plan.merge(name(table), rows, None),), True)
+    rows = f"(\n{with_references(plan.recompute(relations, scope), references)}\n)"
+    return Incremental((f"CREATE OR REPLACE TABLE {scope} USING DELTA AS\n{with_references(query, references)}",
+                        plan.merge(name(table), rows, scope),
+                        f"DROP TABLE IF EXISTS {scope}"), False)

@@ -1,0 +1,47 @@
+"""The run report of a small two-delivery pipeline run, in a real browser: the checks, the files,
+and a PMPM chart with one point per month of the gold table (one run, shared by the asserts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from framework.config import Environment
+from framework.engine.lakehouse import Lakehouse
+from framework.jobs.context import Context
+from framework.jobs.record import reports_folder
+from framework.site.runs import RECORDS, RunRecord
+from tests.helpers import medallion
+from tests.site.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_run_report_shows_checks_and_pmpm(env: Environment, spark: Any, page: Any) -> None:
+    generate = ("generate", "--patients", "30", "--seed", "5", "--deliveries", "2")
+    for delivery in ("1", "2"):
+        assert medallion(env, spark, *generate, "--delivery", delivery) == 0
+        assert medallion(env, spark, "run") == 0
+    folder = reports_folder(Context(env=env))
+    assert folder is not None
+    records = sorted((folder / RECORDS).glob("*.json"))
+    assert len(records) == 2
+    last = RunRecord.load(records[-1])
+    months = Lakehouse(spark, env).sql(
+        f"SELECT count(DISTINCT year, month) FROM {env.table_name('member_monthly_snapshot_gold')}").collect()[0][0]
+
+    page.goto((folder / f"run-{last.run_id}.html").as_uri())
+    page.wait_for_function("window.pmpmChart !== undefined")
+    assert page.get_attribute("#status", "data-status") == "ok"
+    checks = page.locator("#checks tr.check")
+    assert checks.count() == len(last.checks) > 0
+    assert page.evaluate("window.pmpmChart.data.datasets[0].data.length") == months
+    assert page.evaluate("window.pmpmChart.data.labels.length") == months
+    assert "files ingested" in page.locator("#files").inner_text()
+    stages = page.locator("#stages").inner_text()
+    assert "claims_silver" in stages and "patients_bronze" in stages
+    screenshot(page, "run-report")
+
+    page.goto((folder / "index.html").as_uri())
+    assert page.locator("#runs a").count() == 2
