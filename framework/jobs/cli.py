@@ -11,6 +11,7 @@ from framework.config.environment import parse_overrides
 from framework.config.errors import ConfigError
 from framework.jobs.commands import COMMANDS
 from framework.jobs.context import Context
+from framework.jobs.paths import PathError, check_paths
 from framework.specs.errors import SpecError
 
 
@@ -40,9 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         env = load_environment(getattr(args, "env", "local"), parse_overrides(getattr(args, "overrides", [])))
+        notes: list[str] = []
+        check_paths(env, args.command, notes)
+        for note in notes:
+            print(note, file=sys.stderr)
         context = Context(env=env, connect=getattr(args, "connect", False))
         code: int = args.handler(context, args)
-    except (ConfigError, SpecError) as error:
+    except (ConfigError, SpecError, PathError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return code
