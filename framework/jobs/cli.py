@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from framework.config import load_environment
 from framework.config.environment import parse_overrides
 from framework.config.errors import ConfigError
+from framework.engine.lock import BUSY_EXIT, LakehouseBusy
 from framework.jobs.commands import COMMANDS
 from framework.jobs.context import Context
 from framework.jobs.paths import PathError, check_paths
@@ -50,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, SpecError, PathError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except LakehouseBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BUSY_EXIT
     return code
 
 

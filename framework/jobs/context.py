@@ -22,6 +22,7 @@ class Context:
     report: Report = field(default_factory=Report)
     spark_session: SparkSession | None = None  # given on Databricks; built lazily locally
     connect: bool = False  # local Spark Connect instead of a classic local session
+    wait: bool = False  # a writing command waits for the lakehouse lock instead of failing
 
     @cached_property
     def specs(self) -> SpecCatalog:
