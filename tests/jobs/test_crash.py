@@ -29,7 +29,9 @@ from framework.specs.catalog import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.helpers import PROJECT
 
-pytestmark = pytest.mark.spark
+# Not yet run to the end (written at the end of the session): opt in until it is measured green.
+pytestmark = [pytest.mark.spark, pytest.mark.skipif(os.environ.get("MEDALLION_CRASH_TEST") != "1",
+                                                    reason="unverified: set MEDALLION_CRASH_TEST=1 to run it")]
 PATIENTS, SEED = 5, 7
 #: (delivery, points): each is a run that dies there; a None point is a kill from outside by time
 KILLS = [(1, ["bronze:logged", "bronze:appended", "after:bronze", "archive:moved", "after:archive", None,
