@@ -1,8 +1,10 @@
-"""What a run tells its user: progress lines while it works, located findings at the end."""
+"""What a run tells its user: progress lines while it works, located findings as they happen
+(and once more, errors last, at the end)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -26,13 +28,21 @@ class Report:
     stream: TextIO = field(default_factory=lambda: sys.stderr)
     findings: list[Finding] = field(default_factory=list)
     quiet: bool = False
+    live: bool = False  # print warnings and errors when they are found, not only at the end
+    stage: str = ""  # the pipeline step running now (recorded with each finding)
+    listeners: list[Callable[[str, Finding], None]] = field(default_factory=list)  # (stage, finding)
 
     def progress(self, text: str) -> None:
         if not self.quiet:
             print(text, file=self.stream, flush=True)
 
     def add(self, level: str, where: str, message: str, action: str | None = None) -> None:
-        self.findings.append(Finding(level, where, message, action))
+        finding = Finding(level, where, message, action)
+        self.findings.append(finding)
+        if self.live and not self.quiet and level != "info":
+            print(finding, file=self.stream, flush=True)
+        for listener in self.listeners:
+            listener(self.stage, finding)
 
     def error(self, where: str, message: str, action: str | None = None) -> None:
         self.add("error", where, message, action)

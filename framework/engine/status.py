@@ -14,8 +14,9 @@ def bronze_status(lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> list[di
     if lakehouse.exists(TABLE):
         for row in lakehouse.sql(
             f"SELECT source, max(ingest_run_id) AS last_run, count_if(status = 'ingested') AS files, "
-            f"count_if(status = 'duplicate') AS dups, sum(coalesce(rescued_rows, 0)) AS rescued, "
-            f"count_if(archived_path IS NULL AND status != 'pending') AS unarchived "
+            f"count_if(status = 'duplicate') AS dups, count_if(status = 'quarantined') AS quarantined, "
+            f"sum(coalesce(rescued_rows, 0)) AS rescued, "
+            f"count_if(archived_path IS NULL AND status IN ('ingested', 'duplicate')) AS unarchived "
             f"FROM ({IngestLog(lakehouse).latest_sql()}) GROUP BY source"
         ).collect():
             log[row["source"]] = row.asDict()
@@ -25,5 +26,6 @@ def bronze_status(lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> list[di
         count = lakehouse.table(spec.table).count() if lakehouse.exists(spec.table) else None
         rows.append({"table": spec.table, "rows": count, "last_run": entry.get("last_run"),
                      "files_ingested": entry.get("files", 0), "duplicates_skipped": entry.get("dups", 0),
-                     "rescued_rows": entry.get("rescued", 0), "files_to_archive": entry.get("unarchived", 0)})
+                     "rescued_rows": entry.get("rescued", 0), "files_to_archive": entry.get("unarchived", 0),
+                     "files_quarantined": entry.get("quarantined", 0)})
     return rows

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from framework.config import load_environment
 from framework.config.environment import parse_overrides
 from framework.config.errors import ConfigError
+from framework.engine.lock import BUSY_EXIT, LakehouseBusy
 from framework.engine.session import VERBOSE_ENV
 from framework.jobs.commands import COMMANDS
 from framework.jobs.context import Context
+from framework.jobs.paths import PathError, check_paths
 from framework.specs.errors import SpecError
 
 
@@ -46,11 +48,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[VERBOSE_ENV] = "1"
     try:
         env = load_environment(getattr(args, "env", "local"), parse_overrides(getattr(args, "overrides", [])))
+        notes: list[str] = []
+        check_paths(env, args.command, notes)
+        for note in notes:
+            print(note, file=sys.stderr)
         context = Context(env=env, connect=getattr(args, "connect", False))
         code: int = args.handler(context, args)
-    except (ConfigError, SpecError) as error:
+    except (ConfigError, SpecError, PathError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except LakehouseBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BUSY_EXIT
     return code
 
 

@@ -24,6 +24,7 @@ class Context:
     spark_session: SparkSession | None = None  # given on Databricks; built lazily locally
     connect: bool = False  # local Spark Connect instead of a classic local session
     record: RunRecord | None = None  # what the current run did, for its report (framework/site/runs.py)
+    wait: bool = False  # a writing command waits for the lakehouse lock instead of failing
 
     @cached_property
     def specs(self) -> SpecCatalog:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from framework.engine.runs import new_run_id
+from framework.engine.stop import stop_point
 from framework.jobs.context import Context
 from framework.jobs.record import record_loads, write_run_report
 from framework.site.runs import RunRecord, TableRun
@@ -94,10 +95,32 @@ PIPELINE: tuple[str, ...] = ("bronze", "archive", "current", "silver", "gold")
 
 def run_layers(context: Context, layers: list[str], tables: list[str] | None, command: str = "medallion run") -> int:
     steps = PIPELINE if layers == list(LAYERS) else tuple(layers)
+    context.specs  # noqa: B018 -- specs that do not validate stop the run before Spark starts
     run_id = new_run_id()
+    if not context.env.is_local:
+        return _run_steps(context, steps, layers, tables, run_id, command)
+    from framework.engine.lock import lakehouse_lock
+
+    with lakehouse_lock(context.env.lakehouse_path, run_id, wait=context.wait):
+        return _run_steps(context, steps, layers, tables, run_id, command)
+
+
+def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tables: list[str] | None,
+               run_id: str, command: str) -> int:
+    from framework.engine.runlog import Journal, flush, report_unfinished
+
+    report = context.report
+    journal = Journal(context.env, run_id)
+    report.live = True
+    report.listeners.append(journal.write)
+    report_unfinished(flush(context.lakehouse), run_id, report)  # journals of runs that died
+    _report_open_quarantine(context)
     record = context.record = RunRecord(run_id, command)
     try:
         for step in steps:
+            report.stage = step
+            written = journal.seq
+            stop_point(f"before:{step}")
             started = time.monotonic()
             try:
                 STEPS[step](context, tables if step in layers or len(layers) == 1 else None, run_id)
@@ -107,14 +130,30 @@ def run_layers(context: Context, layers: list[str], tables: list[str] | None, co
                 raise
             finally:
                 record.stages[step] = time.monotonic() - started
+            if journal.seq != written:
+                flush(context.lakehouse)
+            stop_point(f"after:{step}")
+        journal.end()
+        flush(context.lakehouse)
     finally:
         write_run_report(context, record)
     return finish(context)
 
 
+def _report_open_quarantine(context: Context) -> None:
+    from framework.engine.bronze.quarantine import fix_hint, quarantined
+
+    for item in quarantined(context.env.landing_path, set(context.specs.bronze)):
+        context.report.warning(str(item.path), f"still in quarantine since run {item.run_id}: {item.reason}",
+                               fix_hint(item.path.parent.parent.parent))
+
+
 def finish(context: Context) -> int:
     """Print what the run found, errors last; exit status 1 when there was an error."""
     report = context.report
+    if report.live and report.findings:
+        print(f"summary: {len(report.of_level('error'))} error(s), {len(report.of_level('warning'))} warning(s)",
+              file=sys.stderr)
     for level in ("info", "warning", "error"):
         for finding in report.of_level(level):
             print(finding, file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class SpecError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def did_you_mean(name: str, known: list[str] | set[str]) -> str | None:
+def did_you_mean(name: str, known: Collection[str]) -> str | None:
     """A "did you mean ...?" hint for a misspelt name, or None."""
     import difflib
 

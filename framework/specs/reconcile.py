@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framework.specs.errors import Problem, did_you_mean
+from framework.specs.functions import refused_functions
 from framework.specs.yaml_source import line_at
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ def check_reconcile(catalog: SpecCatalog) -> list[Problem]:
                 if column not in columns:
                     problems.append(Problem(check_set.file, where, f"{check.name}: {check_set.table} has no column {column!r}",
                                             did_you_mean(column, columns)))
+            problems.extend(Problem(check_set.file, where, f"{check.name}: {refusal}", refusal.hint)
+                            for expr in check.source_key for refusal in refused_functions(expr))
             if check.source is not None and check.source not in tables:
                 problems.append(Problem(check_set.file, where, f"{check.name}: unknown source {check.source!r}",
                                         did_you_mean(check.source, set(tables))))

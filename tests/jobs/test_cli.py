@@ -56,3 +56,21 @@ def test_console_is_quiet_by_default_and_verbose_on_request(tmp_path: Path) -> N
     assert [line for line in quiet.splitlines() if not line.startswith("starting local Spark")] == []
     assert "Using incubator modules" in (tmp_path / "lake" / "_logs" / "jvm.log").read_text()
     assert "Using incubator modules" in sql("-v")
+
+
+def test_validate_and_run_refuse_an_expression_that_reaches_the_jvm(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(PROJECT / "tables", tmp_path / "tables")
+    spec = tmp_path / "tables" / "silver" / "claims_silver.yml"
+    lines = spec.read_text().splitlines()
+    line = next(n for n, row in enumerate(lines, 1) if row.strip().startswith("expr:"))  # a block-style expr
+    lines[line - 1] = lines[line - 1].split("expr:")[0] + "expr: \"java_method('java.lang.System', 'getenv', 'HOME')\""
+    spec.write_text("\n".join(lines) + "\n")
+    tables = f"tables={tmp_path / 'tables'}"
+    assert main(["validate", "--set", tables]) == 1
+    assert f"claims_silver.yml:{line}:" in capsys.readouterr().err
+    # the engine loads the same checked catalog: the run stops before Spark starts
+    assert main(["run", "silver", "--set", tables, "--set", f"lakehouse={tmp_path / 'lh'}"]) == 2
+    err = capsys.readouterr().err
+    assert f"claims_silver.yml:{line}:" in err and "'java_method' is not allowed" in err
+    assert not (tmp_path / "lh" / "_catalog").exists()  # no Spark session was started

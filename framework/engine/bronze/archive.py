@@ -16,6 +16,7 @@ from framework.engine.bronze.ingest_log import DUPLICATE, INGESTED, IngestLog, L
 from framework.engine.bronze.landing import ARCHIVE, scan_file
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
+from framework.engine.stop import stop_point
 
 
 @dataclass
@@ -42,6 +43,7 @@ def archive(lakehouse: Lakehouse, report: Report) -> ArchiveResult:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(source), str(target))
             result.moved.append(entry)
+            stop_point("archive:moved")  # one file moved, the log not told
         elif target.exists():
             result.already.append(entry)
         else:

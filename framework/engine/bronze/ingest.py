@@ -6,17 +6,29 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
 from pyspark.sql import Column, DataFrame, Observation
 from pyspark.sql import functions as F
 
-from framework.engine.bronze.ingest_log import DROPPED, DUPLICATE, INGESTED, PENDING, IngestLog, LogEntry
-from framework.engine.bronze.landing import FileScan, scan_file, survey
-from framework.engine.bronze.reader import group_files, read_group
+from framework.engine.bronze.ingest_log import (
+    DROPPED,
+    DUPLICATE,
+    INGESTED,
+    PENDING,
+    QUARANTINED,
+    IngestLog,
+    LogEntry,
+)
+from framework.engine.bronze.landing import KINDS, FileScan, scan_file, survey
+from framework.engine.bronze.locate import LINE, locate
+from framework.engine.bronze.quarantine import fix_hint, quarantine
+from framework.engine.bronze.reader import TYPE_WORDS, group_files, read_group
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import run_timestamp
+from framework.engine.stop import stop_point
 from framework.specs.bronze import METADATA_COLUMNS, BronzeSpec
 from framework.specs.errors import did_you_mean
 
@@ -46,6 +58,7 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     selected = {s: specs[s] for s in (only or sorted(specs))}
     landing = survey(lakehouse.env.landing_path, set(specs))
     _report_strays(landing.unknown_folders, landing.stray_files, set(specs), report)
+    _report_ignored({s: landing.ignored.get(s, []) for s in selected}, report)
     lakehouse.ensure_schema()
     log = IngestLog(lakehouse)
     log.ensure()
@@ -54,12 +67,18 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     result = BronzeResult(run_id)
     plans: dict[str, list[FileScan]] = {}
     pending: list[LogEntry] = []
-    duplicates: list[LogEntry] = []
+    settled: list[LogEntry] = []  # duplicates and quarantined files: logged once, as they are
     for source, spec in selected.items():
         result.sources[source] = outcome = SourceResult(source)
         for path in landing.files.get(source, []):
             scan = scan_file(path)
             entry = _entry(source, scan, run_id)
+            if scan.unreadable:
+                moved = quarantine(scan, source, run_id)
+                entry.status, entry.archived_path = QUARANTINED, str(moved.path)
+                settled.append(entry)
+                report.error(str(path), f"quarantined to {moved.path.parent}: {scan.unreadable}", fix_hint(path.parent))
+                continue
             earlier = ingested.get((source, scan.sha256))
             if earlier is not None and earlier.file_path == str(path) and not earlier.archived_path:
                 report.info(str(path), f"ingested by run {earlier.ingest_run_id}, not archived yet: skipped",
@@ -67,7 +86,7 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
                 continue
             if earlier is not None:
                 entry.status, entry.duplicate_of = DUPLICATE, earlier.file_path
-                duplicates.append(entry)
+                settled.append(entry)
                 outcome.duplicates += 1
                 report.info(str(path), f"same content as {earlier.file_path} (run {earlier.ingest_run_id}): skipped",
                             "nothing to do; it is archived with this run")
@@ -76,7 +95,8 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
             pending.append(entry)
             plans.setdefault(source, []).append(scan)
             _report_scan(scan, spec, report)
-    log.append(pending + duplicates)
+    log.append(pending + settled)
+    stop_point("bronze:logged")
     existing = lakehouse.tables()
     for spec in selected.values():
         if spec.table not in existing:
@@ -85,7 +105,11 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     for index, (source, scans) in enumerate(sorted(plans.items()), start=1):
         report.progress(f"bronze [{index}/{len(plans)}] {source}: {len(scans)} file(s), "
                         f"{sum(s.data_rows for s in scans):,} rows")
-        counts = _append(lakehouse, specs[source], scans, run_id, report)
+        try:
+            counts = _append(lakehouse, specs[source], scans, run_id, report)
+        except Exception as error:  # one source's failure must not stop the others
+            _fail_source(log, [e for e in pending if e.source == source], error, report)
+            continue
         for entry, scan in zip([e for e in pending if e.source == source], scans, strict=True):
             entry.bronze_rows, entry.rescued_rows = counts.get(scan.name, (0, 0))
             entry.status = INGESTED
@@ -95,6 +119,7 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
         outcome.files = len(scans)
         outcome.rows = sum(e.bronze_rows or 0 for e in done if e.source == source)
         outcome.rescued_rows = sum(e.rescued_rows or 0 for e in done if e.source == source)
+        stop_point("bronze:appended")  # the first source landed, its log rows not written
     log.append(done)
     return result
 
@@ -142,7 +167,7 @@ def _append(lakehouse: Lakehouse, spec: BronzeSpec, scans: list[FileScan], run_i
     counts = {scan.name: (int(observed.get(f"rows_{i}", 0)), int(observed.get(f"rescued_{i}", 0)))
               for i, scan in enumerate(scans)}
     if any(r for _, r in counts.values()):
-        _report_rescued(lakehouse, spec, run_id, report)
+        _report_rescued(lakehouse, spec, scans, run_id, report)
     return counts
 
 
@@ -165,17 +190,67 @@ def _reconcile(scan: FileScan, entry: LogEntry, report: Report) -> None:
                      "report this file to the framework maintainers with the file attached")
 
 
-def _report_rescued(lakehouse: Lakehouse, spec: BronzeSpec, run_id: str, report: Report) -> None:
-    reasons = lakehouse.sql(
-        f"SELECT source_file, _rescue_reason, count(*) AS n FROM {lakehouse.name(spec.table)} "
-        f"WHERE ingest_run_id = '{run_id}' AND _rescue_reason IS NOT NULL "
-        "GROUP BY source_file, _rescue_reason ORDER BY n DESC LIMIT 20"
+def _fail_source(log: IngestLog, entries: list[LogEntry], error: Exception, report: Report) -> None:
+    """A source whose files Spark could not read: its files stay in landing for the next run."""
+    for entry in entries:
+        entry.status = DROPPED
+    log.append(entries)
+    first = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+    report.error(f"{entries[0].source}: {', '.join(e.file_name for e in entries)}", f"not ingested: {first}",
+                 "the files stay in landing and are read again by the next run; fix or remove them "
+                 "(the other sources were ingested)")
+
+
+def _report_rescued(lakehouse: Lakehouse, spec: BronzeSpec, scans: list[FileScan], run_id: str,
+                    report: Report) -> None:
+    """One message per file and column: how many rows, the first line numbers, never a value."""
+    rows = lakehouse.sql(
+        f"SELECT source_file, key, count(*) AS n, slice(collect_set(value), 1, 50) AS samples FROM ("
+        f"SELECT source_file, explode(from_json(_rescued_data, 'map<string,string>')) AS (key, value) "
+        f"FROM {lakehouse.name(spec.table)} WHERE ingest_run_id = '{run_id}' AND _rescued_data IS NOT NULL) "
+        "GROUP BY source_file, key ORDER BY source_file, key"
     ).collect()
-    for row in reasons:
-        report.warning(f"{spec.source}: {_file_name(row['source_file'])}",
-                       f"{row['n']} row(s) kept with rescued values: {row['_rescue_reason']}",
-                       f"the raw values are in {spec.table}._rescued_data; fix the export and re-deliver, "
-                       "or correct the type in the spec")
+    by_file: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_file[_file_name(row["source_file"])].append(row)
+    delimiter = spec.options.get("delimiter", ",")
+    for scan in scans:
+        found = by_file.get(scan.name, [])
+        if not found:
+            continue
+        positions = _positions(spec, scan)
+        lines = locate(scan, positions, {r["key"]: set(r["samples"]) for r in found if r["key"] in positions},
+                       delimiter)
+        for row in found:
+            key, count = row["key"], int(row["n"])
+            at = scan.invalid_utf8_lines if key == "_text_with_invalid_utf8" else lines.get(key, [])
+            where = f", line(s) {', '.join(map(str, at[:3]))}{', ...' if count > len(at[:3]) else ''}" if at else ""
+            report.warning(f"{spec.source}: {scan.name}", f"{_what(spec, key)}: {count} row(s){where}",
+                           f"the raw values are in {spec.table}._rescued_data, the reasons in _rescue_reason; "
+                           "fix the export and re-deliver, or correct the type in the spec")
+
+
+def _positions(spec: BronzeSpec, scan: FileScan) -> dict[str, int | None]:
+    """Rescued key -> position of its field in the file's header (None: the whole line)."""
+    positions: dict[str, int | None] = {LINE: None}
+    for index, name in enumerate(scan.header):
+        column = spec.column(name)
+        if column is not None:
+            positions[column.name] = index
+    return positions
+
+
+def _what(spec: BronzeSpec, key: str) -> str:
+    if key == LINE:
+        return "line with another number of fields than the header"
+    if key == "_text_with_invalid_utf8":
+        return "invalid UTF-8 bytes"
+    column = spec.column(key)
+    if column is None:
+        return f"column {key}: value rescued"
+    if column.sql_type.startswith("DECIMAL"):
+        return f"column {key}: value does not fit {column.sql_type} exactly"
+    return f"column {key}: value is not {TYPE_WORDS.get(column.type, column.type)}"
 
 
 def _report_scan(scan: FileScan, spec: BronzeSpec, report: Report) -> None:
@@ -191,6 +266,14 @@ def _report_scan(scan: FileScan, spec: BronzeSpec, report: Report) -> None:
         report.warning(where, f"invalid UTF-8 bytes on line(s) {lines}: those rows keep U+FFFD in place of the bytes "
                        "and are flagged in _rescue_reason; the original file is kept in the archive",
                        "re-export the file as UTF-8 and deliver it again")
+
+
+def _report_ignored(ignored: dict[str, list[Path]], report: Report) -> None:
+    for source, paths in ignored.items():
+        for path in paths:
+            what = "folder" if path.is_dir() else "file"
+            report.warning(str(path), f"{what} in a source folder that is not CSV ({', '.join(KINDS)}): not ingested, "
+                           "left in landing", f"remove it, or convert it to CSV if its rows belong to {source}")
 
 
 def _report_strays(folders: list[Path], files: list[Path], sources: set[str], report: Report) -> None:

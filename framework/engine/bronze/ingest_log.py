@@ -4,7 +4,8 @@ Protocol (every step is one Delta append, so a run can die anywhere):
 1. `pending` rows are written for the files a run is about to ingest, with the run id.
 2. the bronze append (one commit per source).
 3. the pending rows become `ingested`, with row counts. Files seen again with content already
-   ingested are logged as `duplicate`.
+   ingested are logged as `duplicate`; files that cannot be read at all are moved to
+   quarantine first and logged as `quarantined` (archived_path: where they went).
 A run that finds `pending` rows left by a dead run settles them first: if bronze holds rows of
 that run and file, the append committed and the file is `ingested`; otherwise it is `dropped`
 and the file is ingested afresh. Archive records `archived_path` once a file moved.
@@ -37,6 +38,7 @@ COLUMNS = {
     "archived_path": "STRING",
 }
 PENDING, INGESTED, DUPLICATE, DROPPED = "pending", "ingested", "duplicate", "dropped"
+QUARANTINED = "quarantined"  # moved to the source's quarantine folder (archived_path), unread
 
 
 @dataclass

@@ -3,18 +3,32 @@
 The pre-scan reads every byte once, in Python, before Spark does: it fingerprints the content
 (exactly-once is decided by content, not by name), reads the header, counts data lines (so
 rows in can be reconciled with rows in bronze) and finds encoding faults Spark would paper over
-(invalid UTF-8 becomes U+FFFD in Spark without a word).
+(invalid UTF-8 becomes U+FFFD in Spark without a word). It also finds files that cannot be
+read as the spec says at all (binary content, a header that is not UTF-8, repeated column
+names): those are quarantined, never handed to Spark.
+
+Compressed CSV that Spark reads natively (by extension: gzip, bzip2) is ingested like plain CSV;
+the pre-scan reads the decompressed text, the fingerprint is of the file as delivered.
 """
 
 from __future__ import annotations
 
+import bz2
 import codecs
+import gzip
 import hashlib
 import re
+import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 ARCHIVE = "archive"
+QUARANTINE = "quarantine"
+#: what a source folder may deliver: plain CSV, and CSV compressed with a codec Spark reads by
+#: file extension (Hadoop's gzip and bzip2 codecs, pure Java; zstd and lz4 need native libraries)
+KINDS = (".csv", ".csv.gz", ".csv.bz2")
 BOM = b"\xef\xbb\xbf"
 CHUNK = 8 * 1024 * 1024
 _BLANK_LINE = re.compile(rb"\n(?=\r?\n)")
@@ -33,6 +47,7 @@ class FileScan:
     crlf: bool = False
     invalid_utf8_lines: tuple[int, ...] = ()  # 1-based line numbers (first few)
     ends_without_newline: bool = False
+    unreadable: str | None = None  # why the file cannot be read as a CSV at all (-> quarantine)
 
     @property
     def name(self) -> str:
@@ -51,6 +66,23 @@ class Landing:
     files: dict[str, list[Path]] = field(default_factory=dict)
     unknown_folders: list[Path] = field(default_factory=list)
     stray_files: list[Path] = field(default_factory=list)
+    ignored: dict[str, list[Path]] = field(default_factory=dict)  # per source: neither CSV nor ours
+
+
+def kind_of(path: Path) -> str | None:
+    """The delivery kind (one of KINDS) a file name declares, or None."""
+    name = path.name.lower()
+    return next((suffix for suffix in KINDS if name.endswith(suffix)), None)
+
+
+def open_data(path: Path) -> BinaryIO:
+    """The file's bytes, decompressed as its name says."""
+    kind = kind_of(path)
+    if kind == ".csv.gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if kind == ".csv.bz2":
+        return bz2.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def survey(root: Path, sources: set[str]) -> Landing:
@@ -60,8 +92,10 @@ def survey(root: Path, sources: set[str]) -> Landing:
         return landing
     for entry in sorted(root.iterdir()):
         if entry.is_dir() and entry.name in sources:
-            landing.files[entry.name] = sorted(p for p in entry.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
-        elif entry.is_dir():
+            found = [p for p in sorted(entry.iterdir()) if p.name not in (ARCHIVE, QUARANTINE)]
+            landing.files[entry.name] = [p for p in found if p.is_file() and kind_of(p)]
+            landing.ignored[entry.name] = [p for p in found if not (p.is_file() and kind_of(p))]
+        elif entry.is_dir() and not entry.name.startswith("."):  # .medallion: the run journals on Databricks
             landing.unknown_folders.append(entry)
         elif not entry.name.startswith("."):
             landing.stray_files.append(entry)
@@ -69,7 +103,7 @@ def survey(root: Path, sources: set[str]) -> Landing:
 
 
 def scan_file(path: Path, *, max_bad_lines: int = 5) -> FileScan:
-    """Fingerprint and count one file in a single pass over its bytes."""
+    """Fingerprint and count one file in a single pass over its (decompressed) bytes."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     newlines = blanks = size = 0
@@ -77,19 +111,26 @@ def scan_file(path: Path, *, max_bad_lines: int = 5) -> FileScan:
     bad_lines: list[int] = []
     carry = b""  # the tail of the previous chunk, so blank lines across chunk edges are seen
     last_byte = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
+    binary = False
+    try:
+        with open_data(path) as handle:
+            while chunk := handle.read(CHUNK):
+                if size == 0:
+                    first = chunk[: chunk.find(b"\n") + 1 or len(chunk)]
+                size += len(chunk)
+                binary = binary or b"\0" in chunk
+                window = carry + chunk
+                blanks += len(_BLANK_LINE.findall(window)) - len(_BLANK_LINE.findall(carry))
+                carry = window[-2:]
+                if len(bad_lines) < max_bad_lines:
+                    _check_utf8(decoder, chunk, newlines, bad_lines, max_bad_lines)
+                newlines += chunk.count(b"\n")
+                last_byte = chunk[-1:]
+    except (OSError, EOFError, zlib.error) as error:  # a damaged archive (gzip raises BadGzipFile, an OSError)
+        return _unreadable(path, f"cannot be decompressed ({error})")
+    with path.open("rb") as raw:  # the fingerprint is of the file as delivered
+        while chunk := raw.read(CHUNK):
             digest.update(chunk)
-            if size == 0:
-                first = chunk[: chunk.find(b"\n") + 1 or len(chunk)]
-            size += len(chunk)
-            window = carry + chunk
-            blanks += len(_BLANK_LINE.findall(window)) - len(_BLANK_LINE.findall(carry))
-            carry = window[-2:]
-            if len(bad_lines) < max_bad_lines:
-                _check_utf8(decoder, chunk, newlines, bad_lines, max_bad_lines)
-            newlines += chunk.count(b"\n")
-            last_byte = chunk[-1:]
     has_bom = first.startswith(BOM)
     header_text = first[len(BOM):] if has_bom else first
     header_line = header_text.decode("utf-8", errors="replace").rstrip("\r\n")
@@ -98,7 +139,24 @@ def scan_file(path: Path, *, max_bad_lines: int = 5) -> FileScan:
     data_rows = max(lines - blanks - (1 if header else 0), 0)
     return FileScan(path=path, size=size, sha256=digest.hexdigest(), header=header, data_rows=data_rows,
                     has_bom=has_bom, crlf=first.endswith(b"\r\n"), invalid_utf8_lines=tuple(bad_lines),
-                    ends_without_newline=bool(size) and last_byte != b"\n")
+                    ends_without_newline=bool(size) and last_byte != b"\n",
+                    unreadable=_unreadable_reason(binary, bad_lines, header))
+
+
+def _unreadable(path: Path, reason: str) -> FileScan:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return FileScan(path=path, size=path.stat().st_size, sha256=digest, header=(), data_rows=0, unreadable=reason)
+
+
+def _unreadable_reason(binary: bool, bad_lines: list[int], header: tuple[str, ...]) -> str | None:
+    if binary:
+        return "binary content (NUL bytes): not a UTF-8 text file (UTF-16 text, a spreadsheet or an archive?)"
+    if 1 in bad_lines:
+        return "the header line is not UTF-8, so its columns cannot be named"
+    repeated = sorted(name for name, n in Counter(h.lower() for h in header).items() if n > 1)
+    if repeated:
+        return f"column name(s) repeated in the header: {', '.join(repeated)} (columns are matched by name)"
+    return None
 
 
 def _check_utf8(decoder: codecs.IncrementalDecoder, chunk: bytes, lines_before: int,

@@ -151,19 +151,26 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
                                       if state.version is not None and state.version > start else _empty(info))
                 else:
                     queries["prev"] = queries["chg"] = _empty(info)
-        if "chg" in queries and state.versioned and state.changed and not _readable(lakehouse, queries["chg"]):
-            state.feed_unreadable = True
-            queries["prev"] = queries["chg"] = _empty(info)
         current[name] = f"({queries['cur']})"
         if "prev" in queries:
             previous[name], changed[name] = f"({queries['prev']})", f"({queries['chg']})"
+    feeds = {n: changed[n] for n, s in states.items() if n in changed and s.versioned and s.changed}
+    for name in _unreadable(lakehouse, feeds):
+        states[name].feed_unreadable = True
+        previous[name] = changed[name] = f"({_empty(states[name].info)})"
     return Relations(current, previous, changed)
 
 
-def _readable(lakehouse: Lakehouse, query: str) -> bool:
-    """Whether a change-feed query plans (the feed may be off for those versions, or vacuumed)."""
-    try:
-        lakehouse.sql(f"SELECT * FROM ({query}) LIMIT 0").collect()
-    except Exception:  # any failure means: recompute everything instead
-        return False
-    return True
+def _unreadable(lakehouse: Lakehouse, feeds: Mapping[str, str]) -> list[str]:
+    """The change-feed queries that do not plan (the feed may be off for those versions, or
+    vacuumed): all of them probed in one statement, one by one only when that fails."""
+    def plans(queries: list[str]) -> bool:
+        try:
+            lakehouse.sql(" UNION ALL ".join(f"(SELECT 1 AS __probe FROM {q} LIMIT 0)" for q in queries)).collect()
+        except Exception:  # any failure means: recompute everything instead
+            return False
+        return True
+
+    if not feeds or plans(list(feeds.values())):
+        return []
+    return [name for name, query in feeds.items() if not plans([query])]

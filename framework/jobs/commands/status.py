@@ -16,7 +16,29 @@ def _run(context: Context, args: argparse.Namespace) -> int:
 
     rows = bronze_status(context.lakehouse, context.specs.bronze)
     print(render(list(rows[0]) if rows else [], rows, "table"))
+    _print_quarantine(context)
+    _print_problems(context)
     return 0
+
+
+def _print_problems(context: Context) -> None:
+    from framework.engine.runlog import flush, latest_problems
+
+    flush(context.lakehouse)  # journals of runs that died, or of one still going
+    rows = latest_problems(context.lakehouse)
+    if rows:
+        print("\nproblems of the latest runs (newest first):")
+        print(render(list(rows[0]), rows, "table"))
+
+
+def _print_quarantine(context: Context) -> None:
+    from framework.engine.bronze.quarantine import quarantined
+
+    files = quarantined(context.env.landing_path, set(context.specs.bronze))
+    if files:
+        rows = [{"source": q.source, "run": q.run_id, "file": str(q.path), "reason": q.reason} for q in files]
+        print(f"\nquarantined files ({len(files)}): fix and deliver again, then delete the quarantined copy")
+        print(render(list(rows[0]), rows, "table"))
 
 
 COMMAND = Command("status", "per table: rows, last run, files ingested, rescued rows", _configure, _run)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from framework.specs.errors import Problem, did_you_mean
+from framework.specs.functions import refused_functions
 from framework.specs.targets.expressions import (
     ExpressionError,
     column_refs,
@@ -85,7 +86,10 @@ class _Checker:
         except ExpressionError as error:
             self.problem(expr.at, f"{what}: {error}: {expr.text!r}")
             return False
-        ok = True
+        refusals = refused_functions(expr.text)
+        for refusal in refusals:
+            self.problem(expr.at, f"{what}: {refusal}", refusal.hint)
+        ok = not refusals
         for ref in refs:
             if ref.name == "*":
                 self.problem(expr.at, f"{what}: name the columns instead of {ref.alias + '.' if ref.alias else ''}*")

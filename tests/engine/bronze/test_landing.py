@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import hashlib
 from pathlib import Path
 
 from framework.engine.bronze import landing
@@ -57,3 +60,36 @@ def test_survey_separates_known_sources_unknown_folders_and_strays(tmp_path: Pat
     assert [p.name for p in found.files["patients"]] == ["patients.csv"]
     assert [p.name for p in found.unknown_folders] == ["pateints"]
     assert [p.name for p in found.stray_files] == ["loose.csv"]
+    assert found.ignored["patients"] == []
+
+
+def test_survey_takes_compressed_csv_and_names_everything_else(tmp_path: Path) -> None:
+    for name in ("a.csv", "b.CSV.gz", "c.csv.bz2", "README.txt", "d.csv.zip", ".DS_Store"):
+        write_bytes(tmp_path, "patients", name, b"x")
+    (tmp_path / "patients" / "quarantine").mkdir()
+    (tmp_path / "patients" / "more").mkdir()
+    found = survey(tmp_path, {"patients"})
+    assert [p.name for p in found.files["patients"]] == ["a.csv", "b.CSV.gz", "c.csv.bz2"]
+    assert sorted(p.name for p in found.ignored["patients"]) == [".DS_Store", "README.txt", "d.csv.zip", "more"]
+
+
+def test_compressed_files_are_counted_decompressed_and_fingerprinted_as_delivered(tmp_path: Path) -> None:
+    text = b"A,B\n1,2\n3,4\n"
+    for name, data in (("f.csv.gz", gzip.compress(text)), ("f.csv.bz2", bz2.compress(text))):
+        path = write_bytes(tmp_path, "s", name, data)
+        scan = scan_file(path)
+        assert (scan.header, scan.data_rows, scan.unreadable) == (("A", "B"), 2, None)
+        assert scan.sha256 == hashlib.sha256(data).hexdigest()
+    broken = scan_file(write_bytes(tmp_path, "s", "broken.csv.gz", gzip.compress(text)[:-12]))
+    assert broken.unreadable is not None and "cannot be decompressed" in broken.unreadable
+
+
+def test_files_that_cannot_be_read_as_csv_say_why(tmp_path: Path) -> None:
+    def reason(data: bytes) -> str | None:
+        return scan_file(write_bytes(tmp_path, "s", "f.csv", data)).unreadable
+
+    assert "NUL bytes" in (reason("A,B\n1,2\n".encode("utf-16")) or "")
+    assert "NUL bytes" in (reason(b"PK\x03\x04\x00\x00") or "")
+    assert "header line is not UTF-8" in (reason(b"A,\xe9\n1,2\n") or "")
+    assert "repeated in the header: a" in (reason(b"A,B,a\n1,2,3\n") or "")
+    assert reason(b"A,B\n1,Jos\xe9\n") is None  # a bad byte in a row: the row is flagged, the file read

@@ -169,3 +169,12 @@ def test_silver_cannot_read_gold(tables: Path) -> None:
 def test_schema_problems_are_located(tables: Path) -> None:
     problem = one(problems_of(tables, GOOD.replace("  - join:", "  - joint:")), "joint")
     assert problem.line == 6
+
+
+@pytest.mark.parametrize("call", ["java_method('java.lang.System', 'getenv', 'HOME')",
+                                  "reflect('java.lang.System', 'getenv', 'HOME')"])
+def test_expressions_that_reach_the_jvm_are_refused_with_file_and_line(tables: Path, call: str) -> None:
+    text = GOOD.replace("expr: p.GENDER}", f'expr: "{call}"}}')
+    problem = one(problems_of(tables, text), "is not allowed")
+    assert problem.line == 10 and call.split("(")[0] in problem.message
+    assert str(problem).startswith(f"{tables / 'silver' / 'immunizations_silver.yml'}:10: column patient_gender:")

@@ -1,0 +1,144 @@
+"""The run log: every warning and error of a run, kept where a crash cannot lose it.
+
+Each finding is written, as it happens, to a journal file of its run (one JSON line, flushed
+to disk), and the journals are moved into the Delta table `medallion_run_log` at each stage
+boundary and at the start of the next run. A run that was killed leaves a journal without its
+end line: the next run moves it into the table and reports its problems again, and `medallion
+status` shows them. The journal lives beside the tables (local lakehouse) or in the landing
+volume (Databricks), both plain paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from framework.config import Environment
+from framework.engine.lakehouse import Lakehouse
+from framework.engine.report import Finding, Report
+from framework.engine.types import struct
+
+TABLE = "medallion_run_log"
+END = "end"  # the level of the last line of a run that finished
+COLUMNS = {"run_id": "STRING", "seq": "INT", "stage": "STRING", "level": "STRING", "table_name": "STRING",
+           "file": "STRING", "line": "INT", "message": "STRING", "action": "STRING", "logged_at": "TIMESTAMP"}
+_LINE = re.compile(r"\bline(?:\(s\))? (\d+)")
+
+
+@dataclass
+class Entry:
+    run_id: str
+    seq: int
+    stage: str
+    level: str
+    table_name: str | None
+    file: str | None
+    line: int | None
+    message: str
+    action: str | None
+    logged_at: str
+
+
+def journal_folder(env: Environment) -> Path:
+    """One folder per schema: several schemas may share a lakehouse folder (tests do)."""
+    if env.is_local:
+        return env.lakehouse_path / "_logs" / "runs" / env.schema
+    return env.landing_path / ".medallion" / "runs" / env.schema
+
+
+def _split(where: str) -> tuple[str | None, str | None]:
+    """(table or source, file) of a finding's `where` ("/x/y.csv", "patients: y.csv", "claims_silver")."""
+    source, sep, rest = where.partition(": ")
+    if sep:
+        return source, rest
+    return (None, where) if "/" in where else (where, None)
+
+
+class Journal:
+    """The append-only file of one run's findings."""
+
+    def __init__(self, env: Environment, run_id: str):
+        self.run_id = run_id
+        self.path = journal_folder(env) / f"{run_id}.jsonl"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.seq = 0
+
+    def write(self, stage: str, finding: Finding) -> None:
+        table, file = _split(finding.where)
+        match = _LINE.search(finding.message)
+        self._append(Entry(self.run_id, self.seq, stage, finding.level, table, file,
+                           int(match.group(1)) if match else None, finding.message, finding.action,
+                           datetime.now(UTC).replace(tzinfo=None).isoformat()))
+
+    def end(self) -> None:
+        self._append(Entry(self.run_id, self.seq, END, END, None, None, None, "run finished", None,
+                           datetime.now(UTC).replace(tzinfo=None).isoformat()))
+
+    def _append(self, entry: Entry) -> None:
+        self.seq += 1
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(entry)) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _read(path: Path) -> list[Entry]:
+    entries = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(Entry(**json.loads(text)))
+        except (ValueError, TypeError):
+            continue  # a line cut short by a kill
+    return entries
+
+
+def flush(lakehouse: Lakehouse) -> list[Entry]:
+    """Move every journal into the run log table; return the entries moved."""
+    folder = journal_folder(lakehouse.env)
+    journals = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    entries = [e for path in journals for e in _read(path)]
+    if entries:
+        lakehouse.ensure_schema()
+        lakehouse.create_table(TABLE, COLUMNS, "medallion: every warning and error of every run")
+        rows = [tuple(_value(e, name) for name in COLUMNS) for e in entries]
+        frame = lakehouse.spark.createDataFrame(rows, struct(COLUMNS))
+        frame.write.format("delta").mode("append").saveAsTable(lakehouse.name(TABLE))
+    for path in journals:  # a kill here repeats these rows in the table: readers take distinct ones
+        path.unlink()
+    return entries
+
+
+def _value(entry: Entry, name: str) -> Any:
+    value = getattr(entry, name)
+    return datetime.fromisoformat(value) if name == "logged_at" else value
+
+
+def latest_problems(lakehouse: Lakehouse, runs: int = 3) -> list[dict[str, Any]]:
+    """Warnings and errors of the latest runs, each run marked finished or not."""
+    if not lakehouse.exists(TABLE):
+        return []
+    name = lakehouse.name(TABLE)
+    rows = lakehouse.sql(
+        f"WITH log AS (SELECT DISTINCT * FROM {name}), "
+        f"latest AS (SELECT run_id, max(CASE WHEN level = '{END}' THEN 1 ELSE 0 END) AS finished FROM log "
+        f"GROUP BY run_id ORDER BY run_id DESC LIMIT {int(runs)}) "
+        "SELECT log.run_id, CASE WHEN finished = 1 THEN 'finished' ELSE 'did not finish' END AS run, stage, level, "
+        f"coalesce(table_name, '') AS table_name, coalesce(file, '') AS file, line, message FROM log JOIN latest "
+        f"USING (run_id) WHERE level IN ('error', 'warning') OR finished = 0 AND level = '{END}' "
+        "ORDER BY run_id DESC, seq").collect()
+    return [r.asDict() for r in rows]
+
+
+def report_unfinished(entries: list[Entry], current: str, report: Report) -> None:
+    """Report again the problems of runs that died (their journals had no end line)."""
+    finished = {e.run_id for e in entries if e.level == END}
+    for entry in entries:
+        if entry.run_id != current and entry.run_id not in finished and entry.level in ("error", "warning"):
+            where = ": ".join(p for p in (entry.table_name, entry.file) if p) or "run"
+            report.add(entry.level, where, f"{entry.message} (reported by run {entry.run_id}, which did not finish)",
+                       entry.action)
