@@ -6,7 +6,7 @@ from __future__ import annotations
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.control import TABLE as CONTROL
 from framework.engine.targets.control import Control, Seen
-from framework.engine.targets.load import scope_table
+from framework.engine.targets.load import every_scope, scope_table
 from framework.engine.targets.sources import MissingSource, read_states, register_views
 from framework.specs.catalog import SpecCatalog
 from framework.specs.compiled import Incremental, incremental, plan_references, target_plan
@@ -26,6 +26,6 @@ def compile_incremental(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) 
         return f"{table} reads {missing.table}, which does not exist yet"
     relations = register_views(lakehouse, table, states, references, full=False)
     changed = sorted(n for n, s in states.items() if s.changed)
-    every = any(states[n].untraceable or plan.changes.always_everything(n) for n in changed)
+    every = every_scope(lakehouse, plan, states, relations)
     return incremental(catalog, plan, relations, changed, lakehouse.name, every_scope=every,
                        scope=lakehouse.name(scope_table(table)))
