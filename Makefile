@@ -46,7 +46,7 @@ COMPAT_TIER = MEDALLION_REQUIRE_COMPAT=1 $(BIN)/python -m pytest -m compat -q --
 
 test: $(STAMP) $(COMPAT_STAMP) browser lint
 	$(BIN)/python -m pytest -m "not spark and not compat" -q --durations=15
-	$(BIN)/python -m pytest -m "spark and not compat" -q -n 2 --dist loadfile --durations=15
+	$(BIN)/python -m pytest -m "spark and not compat" -q -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
 	$(COMPAT_TIER)
 
 # The page tests (tests/site) drive Debian's chromium headless through Playwright; CI runs as root.

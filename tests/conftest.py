@@ -13,10 +13,23 @@ from framework.config import Environment
 from tests.helpers import make_env
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.spark)
+        if _shares_fixtures(item):  # `-n 2 --dist loadgroup`: such tests stay on one worker
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    # the long end-to-end runs first, so that the short tests fill the workers' ends
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _shares_fixtures(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture built once for several tests of its module (or class or
+    package); session fixtures are built once per worker anyway."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
+    return bool(scopes & {"module", "class", "package"})
 
 
 @pytest.fixture(scope="session")
