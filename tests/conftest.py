@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from framework.config import Environment
-from tests.helpers import make_env
+from tests.helpers import TEST_SPARK_SUBMIT_ARGS, make_env
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
@@ -41,7 +41,15 @@ def lakehouse_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def spark(lakehouse_root: Path) -> Iterator[object]:
     from framework.engine.session import local_session
 
-    session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1")
+    previous = os.environ.get("PYSPARK_SUBMIT_ARGS")
+    os.environ["PYSPARK_SUBMIT_ARGS"] = TEST_SPARK_SUBMIT_ARGS
+    try:
+        session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1")
+    finally:
+        if previous is None:
+            del os.environ["PYSPARK_SUBMIT_ARGS"]
+        else:
+            os.environ["PYSPARK_SUBMIT_ARGS"] = previous
     yield session
     session.stop()
 
