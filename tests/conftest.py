@@ -10,13 +10,26 @@ from pathlib import Path
 import pytest
 
 from framework.config import Environment
-from tests.helpers import make_env
+from tests.helpers import TEST_SPARK_SUBMIT_ARGS, make_env
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.spark)
+        if _shares_fixtures(item):  # `-n 2 --dist loadgroup`: such tests stay on one worker
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    # the long end-to-end runs first, so that the short tests fill the workers' ends
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _shares_fixtures(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture built once for several tests of its module (or class or
+    package); session fixtures are built once per worker anyway."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    scopes = {d.scope for defs in (definitions.name2fixturedefs.values() if definitions else ()) for d in defs}
+    return bool(scopes & {"module", "class", "package"})
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +41,15 @@ def lakehouse_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def spark(lakehouse_root: Path) -> Iterator[object]:
     from framework.engine.session import local_session
 
-    session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1")
+    previous = os.environ.get("PYSPARK_SUBMIT_ARGS")
+    os.environ["PYSPARK_SUBMIT_ARGS"] = TEST_SPARK_SUBMIT_ARGS
+    try:
+        session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1")
+    finally:
+        if previous is None:
+            del os.environ["PYSPARK_SUBMIT_ARGS"]
+        else:
+            os.environ["PYSPARK_SUBMIT_ARGS"] = previous
     yield session
     session.stop()
 

@@ -3,8 +3,8 @@ runtime the bundle deploys to (framework/runtimes.json, installed in .venv-compa
 Makefile), classic and through Spark Connect, must produce every table the main versions produce
 on the same input. A function, Delta feature or pyspark API newer than that runtime fails here.
 
-Three runs of `tests.compat.pipeline`, each its own process and JVM, side by side: the main
-versions (this interpreter) and the runtime's, classic and Connect.
+Two processes of `tests.compat.pipeline` side by side, each with one JVM: the main versions (this
+interpreter, classic) and the runtime's, classic and then Connect (a client of the same JVM).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 
 from framework.generate import SOURCES as ALL_SOURCES
 from framework.runtimes import deployed
+from tests.compat.pipeline import assert_same_runs
 from tests.compat.sample import SOURCES, write_sample
 from tests.helpers import PROJECT
 
@@ -49,9 +50,8 @@ def compat_python() -> Path:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     root = tmp_path_factory.mktemp("compat")
     write_sample(root / "deliveries")
-    pythons = {"main": (Path(sys.executable), False), "runtime": (compat_python(), False),
-               "runtime-connect": (compat_python(), True)}
-    started = {name: _start(python, root, name, connect) for name, (python, connect) in pythons.items()}
+    pythons = {"main": (Path(sys.executable), ["classic"]), "runtime": (compat_python(), ["classic", "connect"])}
+    started = {name: _start(python, root, name, modes) for name, (python, modes) in pythons.items()}
     try:
         _wait(started, root)
     finally:
@@ -59,13 +59,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-    return {name: json.loads((root / f"{name}.json").read_text()) for name in started}
+    results = {name: json.loads((root / f"{name}.json").read_text()) for name in started}
+    return {"main": results["main"]["classic"], "runtime": results["runtime"]["classic"],
+            "runtime-connect": results["runtime"]["connect"]}
 
 
-def _start(python: Path, root: Path, name: str, connect: bool) -> subprocess.Popen[bytes]:
+def _start(python: Path, root: Path, name: str, modes: list[str]) -> subprocess.Popen[bytes]:
     command = [str(python), "-m", "tests.compat.pipeline", str(root / "deliveries"), str(root / name),
-               str(root / f"{name}.json"), *(["--connect"] if connect else [])]
-    # three JVMs at once on a small sample: 1 GiB each is plenty, and a short run spends less CPU
+               str(root / f"{name}.json"), "--modes", *modes]
+    # two JVMs at once on a small sample: 1 GiB each is plenty, and a short run spends less CPU
     # with the quick JIT compiler only and one GC thread (the results do not depend on either)
     environment = {**os.environ, "PYSPARK_PYTHON": str(python), "PYSPARK_DRIVER_PYTHON": str(python),
                    "MEDALLION_DRIVER_MEMORY": "1g", "JAVA_TOOL_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}
@@ -101,17 +103,7 @@ def test_the_runs_use_the_versions_they_claim(runs: dict[str, dict[str, Any]]) -
 @pytest.mark.parametrize("name", ["runtime", "runtime-connect"])
 def test_the_runtime_versions_give_every_table_of_the_main_versions(runs: dict[str, dict[str, Any]],
                                                                     name: str) -> None:
-    main, other = runs["main"], runs[name]
-    assert other["errors"] == main["errors"], "the runs report different errors"
-    assert other["exit_codes"] == main["exit_codes"]
-    assert sorted(other["tables"]) == sorted(main["tables"])
-    for table, expected in main["tables"].items():
-        actual = other["tables"][table]
-        assert actual["columns"] == expected["columns"], f"{table}: columns differ"
-        missing = [row for row in expected["rows"] if row not in actual["rows"]]
-        extra = [row for row in actual["rows"] if row not in expected["rows"]]
-        assert not missing and not extra, f"{table}: rows differ\n  missing: {missing[:3]}\n  unexpected: {extra[:3]}"
-        assert actual["rows"] == expected["rows"], f"{table}: the same rows, not the same number of times"
+    assert_same_runs(runs["main"], runs[name])
 
 
 def test_the_sample_drives_every_step(runs: dict[str, dict[str, Any]]) -> None:
