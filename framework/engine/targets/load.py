@@ -170,7 +170,7 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
            result: LoadResult) -> None:
     table = plan.spec.table
     changed = [n for n, s in states.items() if s.changed]
-    every = any(states[n].untraceable or plan.changes.always_everything(n) for n in changed)
+    every = every_scope(lakehouse, plan, states, relations)
     traced = [n for n in changed if plan.changes.touches_scopes(n)]
     if not every and not traced:
         return
@@ -195,6 +195,16 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
         lakehouse.spark.catalog.dropTempView(rows)
         if scope is not None:
             lakehouse.sql(f"DROP TABLE IF EXISTS {scope}")
+
+
+def every_scope(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState], relations: Relations) -> bool:
+    """Whether the changes cannot be traced to scopes: a source changed in a way its feed cannot
+    describe, or one no scope can be found for, or a global aggregate's measures changed."""
+    changed = [n for n, s in states.items() if s.changed]
+    if any(states[n].untraceable or plan.changes.always_everything(n) for n in changed):
+        return True
+    return any(bool(lakehouse.sql(plan.changes.global_changed(step, relations)).collect()[0][0])
+               for n in changed for step in plan.changes.global_aggregates(n))
 
 
 def _write_scopes(lakehouse: Lakehouse, scope: str, query: str) -> int:

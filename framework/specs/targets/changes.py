@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from framework.specs.targets.expressions import column_refs, exploded_array, is_generator, order_sql, quote
-from framework.specs.targets.model import Aggregate, Derive, Join
+from framework.specs.targets.expressions import column_refs, order_sql, quote
+from framework.specs.targets.model import Aggregate, Join
 from framework.specs.targets.sources import REFERENCE, SourceInfo
 from framework.specs.targets.sql import Query, Relations, all_of, columns_of
 
@@ -34,87 +34,29 @@ class ChangeTracer:
                    and self._propagation_path(index) is None for index, step in enumerate(self.spec.steps))
 
     def touches_scopes(self, source: str) -> bool:
-        """Changes of this source are traced to scopes (it drives, a step matches on it, or a
-        global aggregate reads it)."""
+        """Changes of this source are traced to scopes (it drives, or a step matches on it)."""
         return source == self.spec.driver.source or any(
-            isinstance(s, Join | Aggregate) and s.source == source for s in self.spec.steps)
+            isinstance(s, Join | Aggregate) and s.source == source and s.on for s in self.spec.steps)
 
     def global_aggregates(self, source: str) -> list[Aggregate]:
         return [s for s in self.spec.aggregates if s.source == source and s.is_global]
 
-    def global_derives(self, step: Aggregate) -> list[Derive] | None:
-        """The derive steps through which a global aggregate reaches the rows, when they read
-        nothing but the driver row and global aggregates (its changes are then traced per driver
-        row, see `_global_changes`); None when anything else reads it (every scope then)."""
-        spec, alias = self.spec, step.alias
-        reads = {d.name: {(r.alias, r.name.lower()) for r in column_refs(d.expr.text)} for d in spec.derived}
-        outside = [e.text for e, local in self.plan.contexts()
-                   if local != alias and not any(e is d.expr for d in spec.derived)]
-        if any(r.alias == alias for text in outside for r in column_refs(text)):
-            return None
-        needed: list[Derive] = []
-        for derive in spec.derived:  # in step order: a derive reads only those before it
-            feeds = {(self.alias, d.name.lower()) for d in needed}
-            if any(a == alias for a, _ in reads[derive.name]) or reads[derive.name] & feeds:
-                needed.append(derive)
-        while True:  # and the derives those read, for their inputs
-            wanted = {n for d in needed for a, n in reads[d.name] if a == self.alias}
-            more = [d for d in spec.derived if d in needed or d.name.lower() in wanted]
-            if len(more) == len(needed):
-                break
-            needed = more
-        globals_ = {g.alias for g in spec.aggregates if g.is_global}
-        exploded = {d.name.lower() for d in needed if is_generator(d.expr.text)}
-        for derive in needed:
-            if any(a not in globals_ | {self.alias} for a, _ in reads[derive.name]):
-                return None  # reads a join or an aggregate: not a function of the driver row
-            if reads[derive.name] & {(self.alias, n) for n in exploded}:
-                return None  # reads one element of an exploded array
-            if is_generator(derive.expr.text) and exploded_array(derive.expr.text) is None:
-                return None
-        return needed
-
-    def _global_changes(self, w: Query, relations: Relations, steps: list[Aggregate]) -> str:
-        """Scopes of the driver rows whose derived values (an exploded array: the array) differ
-        between the global aggregates' measures as the target last saw them and now."""
-        alias, spec = self.alias, self.spec
-        derives = [d for d in spec.derived if any(d in (self.global_derives(s) or []) for s in steps)]
-        rows = self.plan.latest_rows(alias, self.driver, relations.current[spec.driver.source], self.plan.source_key(), [])
-        raw = w.add("rows", f"SELECT struct({columns_of(alias, self.driver.columns)}) AS {alias} FROM ({rows}) {alias}")
-        globals_ = [g for g in spec.aggregates if g.is_global]
-
-        def evaluated(state: Mapping[str, str]) -> str:
-            totals = " ".join(f"CROSS JOIN ({self.totals(g, state[g.source])}) {g.alias}" for g in globals_)
-            current = w.add("with", f"SELECT __r.{alias} AS __raw, __r.{alias}, "
-                                    f"{', '.join(f'{g.alias}.__m AS {g.alias}' for g in globals_)} "
-                                    f"FROM {raw} __r {totals}")
-            others = "".join(f", {g.alias}" for g in globals_)
-            for derive in derives:
-                value = exploded_array(derive.expr.text) or derive.expr.text
-                current = w.add("derive", f"SELECT __raw, struct({alias}.*, ({value}) AS {quote(derive.name)}) AS {alias}"
-                                          f"{others} FROM {current}")
-            values = ", ".join(f"{alias}.{quote(d.name)}" for d in derives)
-            return f"SELECT __raw, struct({values}) AS __vals FROM {current}"
-
-        both = w.add("derived", f"{evaluated(relations.previous)}\nUNION ALL\n{evaluated(relations.current)}")
-        moved = w.add("moved", f"SELECT __raw FROM {both} GROUP BY __raw HAVING count(DISTINCT __vals) > 1")
-        return w.add("touched", f"SELECT DISTINCT {self._scope_select()} FROM (SELECT __raw AS {alias} FROM {moved}) __x")
-
-    def totals(self, step: Aggregate, relation: str) -> str:
-        """A global aggregate's measures over a relation, as one struct `__m`."""
+    def global_changed(self, step: Aggregate, relations: Relations) -> str:
+        """One boolean: did a global aggregate's measures change since the target last saw them?"""
         info, a = self.sources[step.source], step.alias
         measures = ", ".join(f"{m.text} AS {quote(name)}" for name, m in step.measures)
         filters = f" WHERE {step.where.text}" if step.where is not None else ""
-        return f"SELECT struct({measures}) AS __m FROM ({self.plan.aggregate_rows(step, info, relation, None)}) {a}{filters}"
+
+        def totals(relation: str) -> str:
+            return (f"(SELECT struct({measures}) FROM ({self.plan.aggregate_rows(step, info, relation, None)}) "
+                    f"{a}{filters})")
+
+        return (f"SELECT NOT ({totals(relations.previous[step.source])} <=> "
+                f"{totals(relations.current[step.source])}) AS changed")
 
     def scope_query(self, relations: Relations, changed: Iterable[str]) -> str | None:
         """Distinct scope tuples touched by the changed sources; ALL (None) when untraceable."""
         w, parts = Query(), []
-        moved = [g for source in sorted(set(changed)) for g in self.global_aggregates(source)]
-        if any(self.global_derives(g) is None for g in moved):
-            return ALL
-        if moved:
-            parts.append(self._global_changes(w, relations, moved))
         for source in sorted(set(changed)):
             if self.always_everything(source):
                 return ALL

@@ -119,22 +119,6 @@ def is_generator(text: str) -> bool:
     return isinstance(tree, GENERATORS) or type(tree).__name__ == "_ExplodeOuter"
 
 
-_EXPLODE = re.compile(r"^\s*explode(?:_outer)?\s*\((?P<array>.*)\)\s*$", re.IGNORECASE | re.DOTALL)
-
-
-def exploded_array(text: str) -> str | None:
-    """The array an `explode(...)` (or explode_outer) expression spreads into rows; None for
-    any other expression (posexplode and inline included)."""
-    match = _EXPLODE.match(text)
-    if match is None or not is_generator(text):
-        return None
-    try:
-        parse(match["array"])
-    except ExpressionError:  # "explode(a) + explode(b)" and the like: not one call
-        return None
-    return match["array"]
-
-
 def is_aggregate(text: str) -> bool:
     return any(isinstance(node, exp.AggFunc) for node in parse(text).walk())
 

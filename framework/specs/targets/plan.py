@@ -13,8 +13,7 @@ planner finds the scopes a change touches by following each changed source back 
 - a join: a join key whose chosen row changed -> the rows of the step that joined on it, back
   through earlier joins (e.g. organization -> encounters -> claim lines) to the driver;
 - an aggregate: the match values of changed source rows (old and new versions) -> same path;
-- a global aggregate whose measures changed: the driver rows whose derived values (read from
-  it) differ between its old and new measures; reference data that changed: every scope.
+- a global aggregate or reference data that changed: every scope (the engine checks the former).
 
 Sources are read through *relations* the engine names: each source's current rows, its rows
 as this target last saw them, and its changed rows.
@@ -47,8 +46,7 @@ class TargetPlan:
 
     # -- what the spec reads -------------------------------------------------------------------
 
-    def contexts(self) -> Iterable[tuple[Expr, str | None]]:
-        """Every expression of the spec, with the alias its unqualified columns belong to."""
+    def _contexts(self) -> Iterable[tuple[Expr, str | None]]:
         spec = self.spec
         for expr in spec.driver.key or ():
             yield expr, self.alias
@@ -74,7 +72,7 @@ class TargetPlan:
         infos = {self.alias: self.driver} | {
             s.alias: self.sources[s.source] for s in self.spec.steps if isinstance(s, Join | Aggregate)}
         read: dict[str, set[str]] = {alias: set() for alias in infos}
-        for expr, local in self.contexts():
+        for expr, local in self._contexts():
             for ref in column_refs(expr.text):
                 alias = ref.alias or local
                 if alias in infos:

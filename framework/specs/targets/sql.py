@@ -19,9 +19,8 @@ class Relations:
 
 
 #: the properties of every table the engine keeps up to date by MERGE (current states, targets):
-#: a change feed, so that readers take only what changed, and deletion vectors, so that a MERGE
-#: of a few rows writes those rows instead of rewriting every file they sit in
-MERGED_TABLE_PROPERTIES = "delta.enableChangeDataFeed = true, delta.enableDeletionVectors = true"
+#: a change feed, so that readers take only what changed
+MERGED_TABLE_PROPERTIES = "delta.enableChangeDataFeed = true"
 
 
 def column_type(spec_type: str) -> str:
