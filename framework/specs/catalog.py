@@ -26,13 +26,6 @@ class SpecCatalog:
         """Bronze specs by source name."""
         return self.by_kind["bronze"]
 
-    def bronze_spec(self, source: str) -> BronzeSpec:
-        try:
-            return self.bronze[source]
-        except KeyError:
-            hint = did_you_mean(source, set(self.bronze))
-            raise SpecError([Problem(self.root / "bronze", None, f"no bronze source {source!r}", hint)]) from None
-
 
 def spec_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.yml") if p.is_file())

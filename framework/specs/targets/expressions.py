@@ -97,12 +97,6 @@ def table_refs(text: str) -> set[str]:
     return {t.name for t in parse(text).find_all(exp.Table)}
 
 
-def has_star(text: str) -> bool:
-    tree = parse(text)
-    return any(isinstance(c.this, exp.Star) for c in tree.find_all(exp.Column)) or (
-        isinstance(tree, exp.Star))
-
-
 def window_partitions(text: str) -> list[set[str]]:
     """For each window in an expression, its PARTITION BY expressions (normalised)."""
     partitions = []
@@ -117,10 +111,6 @@ def is_generator(text: str) -> bool:
     while isinstance(tree, exp.Paren | exp.Alias):
         tree = tree.this
     return isinstance(tree, GENERATORS) or type(tree).__name__ == "_ExplodeOuter"
-
-
-def is_aggregate(text: str) -> bool:
-    return any(isinstance(node, exp.AggFunc) for node in parse(text).walk())
 
 
 def normalize_tree(tree: exp.Expr) -> str:
