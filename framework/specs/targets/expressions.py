@@ -15,6 +15,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+# engine/targets and engine/current still import it from here; their rewrite moves that import to framework.text
+from framework.text import sql_string as literal  # noqa: F401
+
 GENERATORS = (exp.Explode, exp.Posexplode, exp.Inline)
 _ORDER = re.compile(r"^(?P<expr>.*?)(?:\s+(?P<dir>ASC|DESC))?(?:\s+NULLS\s+(?P<nulls>FIRST|LAST))?\s*$",
                     re.IGNORECASE | re.DOTALL)
@@ -140,11 +143,6 @@ def order_sql(text: str) -> str:
 def quote(identifier: str) -> str:
     """A backquoted Spark identifier."""
     return "`" + identifier.replace("`", "``") + "`"
-
-
-def literal(value: str) -> str:
-    """A Spark SQL string literal."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def hash_sql(parts: list[str]) -> str:
