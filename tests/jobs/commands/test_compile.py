@@ -12,7 +12,7 @@ from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.load import expected_rows
 from framework.engine.testing import assert_frames_equal
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.helpers import medallion
 
