@@ -1,7 +1,7 @@
 """Text helpers every layer may import: a "did you mean" hint and a Spark SQL string literal.
 
-Standard library only, and no framework imports: the ground the layers stand on
-(tests/test_layers.py keeps it so).
+Standard library only: the ground the layers stand on (tests/test_layers.py refuses it any
+framework import).
 """
 
 from __future__ import annotations
