@@ -243,7 +243,7 @@ def _tree(**modules: str) -> list[Edge]:
 @pytest.mark.parametrize("source", ["from framework.engine.session import local_session",
                                     "def f():\n    from framework.jobs import cli",
                                     "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from framework.site.docs import X",
-                                    "import framework.bundle.jobs"])
+                                    "import framework.bundle.jobs", "from ..engine import session"])
 def test_an_upward_import_is_caught_wherever_it_stands(source: str) -> None:
     assert layer_offences(_tree(framework__specs__x=source))
 
