@@ -124,6 +124,7 @@ def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
                 level = "error" if check.severity == "error" else "warning"
                 report.add(level, f"{table}: check {check.name}", f"{failed:,} failing row(s), e.g. {', '.join(samples)}",
                            f"see {check_set.file}; query the table with `medallion sql` to inspect them")
-    passed = sum(r.passed for r in results)
-    report.progress(f"checks: {passed}/{len(results)} passed")
+        # a line per table as its checks finish (each check is a query over the table)
+        mine = [r for r in results if r.table == table]
+        report.progress(f"checks: {table}: {sum(r.passed for r in mine)}/{len(mine)} passed")
     return results
