@@ -116,6 +116,7 @@ def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
         if (tables is not None and table not in tables) or not lakehouse.exists(table):
             continue
         scope = Scope(lakehouse, catalog, table, targets[table].key)
+        first = len(results)
         for check in check_set.checks:
             failed, samples = CHECK_KINDS[check.kind](scope, check)
             result = CheckResult(table, check, failed, samples)
@@ -125,6 +126,6 @@ def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
                 report.add(level, f"{table}: check {check.name}", f"{failed:,} failing row(s), e.g. {', '.join(samples)}",
                            f"see {check_set.file}; query the table with `medallion sql` to inspect them")
         # a line per table as its checks finish (each check is a query over the table)
-        mine = [r for r in results if r.table == table]
+        mine = results[first:]
         report.progress(f"checks: {table}: {sum(r.passed for r in mine)}/{len(mine)} passed")
     return results
