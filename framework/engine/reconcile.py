@@ -111,7 +111,7 @@ def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
 
     targets = target_specs(catalog)
     check_sets: dict[str, CheckSet] = catalog.by_kind.get("checks", {})
-    results = []
+    results: list[CheckResult] = []
     for table, check_set in sorted(check_sets.items()):
         if (tables is not None and table not in tables) or not lakehouse.exists(table):
             continue
