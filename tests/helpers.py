@@ -31,6 +31,17 @@ def make_env(base: Path, lakehouse: Path, tables: Path | None = None) -> Environ
                        tables=str(tables or PROJECT / "tables"))
 
 
+def tagged_tables(folder: Path, tags: dict[str, list[str]]) -> Path:
+    """A copy of the shipped specs in `folder`, with `tags:` added to the given spec files
+    (paths under tables/, e.g. "silver/claims_silver.yml")."""
+    tables = folder / "tables"
+    shutil.copytree(PROJECT / "tables", tables)
+    for spec, names in tags.items():
+        with (tables / spec).open("a") as file:
+            file.write(f"tags: [{', '.join(names)}]\n")
+    return tables
+
+
 def write_csv(landing: Path, source: str, name: str, header: list[str], rows: list[list[str]], *,
               newline: str = "\n", bom: bool = False, final_newline: bool = True) -> Path:
     """Write a Synthea-style file (never quoted) into `<landing>/<source>/<name>`."""

@@ -11,11 +11,12 @@ already applied (it committed late) makes the state recomputed from the whole hi
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from framework.engine.bronze.ingest_log import INGESTED, IngestLog
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.targets.control import Control, Entry
 from framework.specs.bronze import METADATA_COLUMNS, BronzeSpec
@@ -44,6 +45,17 @@ class CurrentResult:
         return f"{text} [{self.seconds:.1f}s]"
 
 
+def progress(report: Report, *, changes_only: bool = False) -> Callable[[CurrentResult], None]:
+    """An `on_result` for refresh_current that prints a line per state (`changes_only`: per state
+    that had new runs; a target load's refresh after the pipeline's own has no news)."""
+
+    def line(result: CurrentResult) -> None:
+        if not (changes_only and result.mode == UP_TO_DATE):
+            report.progress(f"current: {result.describe()}")
+
+    return line
+
+
 def ingested_runs(lakehouse: Lakehouse, sources: Iterable[str]) -> dict[str, list[str]]:
     """The runs whose files of each source landed in bronze, from the ingest log (one query)."""
     wanted = sorted(set(sources))
@@ -60,8 +72,10 @@ def ingested_runs(lakehouse: Lakehouse, sources: Iterable[str]) -> dict[str, lis
 
 
 def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterable[str], *,
-                    full: bool = False) -> list[CurrentResult]:
-    """Apply the new bronze runs of each source to its current state (`full`: recompute it)."""
+                    full: bool = False,
+                    on_result: Callable[[CurrentResult], None] | None = None) -> list[CurrentResult]:
+    """Apply the new bronze runs of each source to its current state (`full`: recompute it).
+    `on_result` hears of each state as soon as it is settled (progress: eleven MERGEs take a while)."""
     specs = [catalog.bronze[s] for s in sorted(set(sources))]
     if not specs:
         return []
@@ -81,14 +95,15 @@ def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterabl
         result = CurrentResult(spec.current_table, FULL if whole else INCREMENTAL, len(new))
         if exists and not new and not full:
             result.mode = UP_TO_DATE
-            results.append(result)
-            continue
-        result.metrics = _apply(lakehouse, spec, runs[spec.source] if whole else new, whole=whole, exists=exists,
-                                bronze_exists=spec.table in existing, replace=full)
-        applied.append((spec.current_table, result.mode,
-                        [Entry(spec.source, BRONZE, run_id=r) for r in (runs[spec.source] if whole else new)]))
-        result.seconds = time.monotonic() - started
+        else:
+            result.metrics = _apply(lakehouse, spec, runs[spec.source] if whole else new, whole=whole, exists=exists,
+                                    bronze_exists=spec.table in existing, replace=full)
+            applied.append((spec.current_table, result.mode,
+                            [Entry(spec.source, BRONZE, run_id=r) for r in (runs[spec.source] if whole else new)]))
+            result.seconds = time.monotonic() - started
         results.append(result)
+        if on_result is not None:
+            on_result(result)
     # one commit for every state: a refresh that dies before it applies the same runs again next
     # time, which changes nothing more
     control.record_many(new_run_id(), applied)

@@ -110,11 +110,12 @@ def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
                tables: list[str] | None = None) -> list[CheckResult]:
     targets = target_specs(catalog)
     check_sets: dict[str, CheckSet] = catalog.by_kind.get("checks", {})
-    results = []
+    results: list[CheckResult] = []
     for table, check_set in sorted(check_sets.items()):
         if (tables is not None and table not in tables) or not lakehouse.exists(table):
             continue
         scope = Scope(lakehouse, catalog, table, targets[table].key)
+        first = len(results)
         for check in check_set.checks:
             failed, samples = CHECK_KINDS[check.kind](scope, check)
             result = CheckResult(table, check, failed, samples)
@@ -123,6 +124,7 @@ def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
                 level = "error" if check.severity == "error" else "warning"
                 report.add(level, f"{table}: check {check.name}", f"{failed:,} failing row(s), e.g. {', '.join(samples)}",
                            f"see {check_set.file}; query the table with `medallion sql` to inspect them")
-    passed = sum(r.passed for r in results)
-    report.progress(f"checks: {passed}/{len(results)} passed")
+        # a line per table as its checks finish (each check is a query over the table)
+        mine = results[first:]
+        report.progress(f"checks: {table}: {sum(r.passed for r in mine)}/{len(mine)} passed")
     return results

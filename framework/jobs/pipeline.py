@@ -43,17 +43,16 @@ def _archive(context: Context, tables: list[str] | None, run_id: str) -> None:
 def _current(context: Context, tables: list[str] | None, run_id: str) -> None:
     """Bring the current state of every bronze source a target reads (or the given ones) up to
     date: one step before the targets, so that parallel target loads only read them."""
-    from framework.engine.current import refresh_current
+    from framework.engine.current import progress, refresh_current
     from framework.specs.current import current_sources
 
     sources = current_sources(context.specs)
     if tables is not None:
         sources = [s for s in sources if s in tables or context.specs.bronze[s].current_table in tables]
-    for result in refresh_current(context.lakehouse, context.specs, sources):
-        context.report.progress(f"current: {result.describe()}")
-        if context.record is not None:
-            context.record.tables.append(TableRun("current", result.table, result.mode, result.seconds,
-                                                  note=", ".join(f"{v:,} {k}" for k, v in result.metrics.items())))
+    results = refresh_current(context.lakehouse, context.specs, sources, on_result=progress(context.report))
+    if context.record is not None:
+        context.record.tables += [TableRun("current", r.table, r.mode, r.seconds,
+                                           note=", ".join(f"{v:,} {k}" for k, v in r.metrics.items())) for r in results]
 
 
 def _targets(layer: str) -> Step:

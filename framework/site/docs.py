@@ -43,6 +43,7 @@ class TableDoc:
     columns: list[ColumnDoc]
     reads: list[str]
     read_by: list[str]
+    tags: list[str] = field(default_factory=list)  # the spec's own (`--select tag:NAME`)
     steps: list[str] = field(default_factory=list)  # the driver, joins and aggregates, as sentences
     sql: str | None = None
     stats: TableStats | None = None
@@ -77,7 +78,7 @@ def table_docs(catalog: SpecCatalog, graph: Lineage, name: Callable[[str], str],
         node = graph.nodes[table]
         doc = TableDoc(table, node.layer, str(node.file.relative_to(catalog.root.parent)), node.description, grain="",
                        key=[], columns=[], reads=list(graph.parents.get(table, ())), read_by=graph.children(table),
-                       stats=stats.get(table))
+                       tags=list(node.tags), stats=stats.get(table))
         known = types.get(table, {})
         if table in bronze:
             spec = bronze[table]

@@ -88,6 +88,7 @@ class BronzeSpec:
     columns: tuple[Column, ...]
     file: Path
     description: str = ""
+    tags: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     options: dict[str, str] = field(default_factory=dict)
@@ -128,5 +129,5 @@ def parse_bronze(doc: dict[str, Any], file: Path) -> BronzeSpec:
                         group=tuple(declared.get("group", ())), order=tuple(declared.get("order", ())),
                         line=declared.get("line"), ignore=tuple(declared.get("ignore", ())))
     return BronzeSpec(source=doc["source"], table=doc["table"], columns=columns, file=file,
-                      description=doc.get("description", ""), keys=keys,
+                      description=doc.get("description", ""), tags=tuple(doc.get("tags", ())), keys=keys,
                       references=references, options=dict(doc.get("options", {})), identity=identity)

@@ -23,6 +23,11 @@ class Node:
     file: Path
     description: str = ""
     source: str | None = None  # bronze: the Synthea source it ingests (a second name for selectors)
+    tags: tuple[str, ...] = ()  # the spec's `tags:`; the layer is one too (see `tagged`)
+
+    @property
+    def tagged(self) -> tuple[str, ...]:
+        return (self.layer, *self.tags)
 
 
 @dataclass
@@ -69,12 +74,12 @@ class Lineage:
 def lineage(catalog: SpecCatalog) -> Lineage:
     nodes: dict[str, Node] = {}
     for spec in catalog.bronze.values():
-        nodes[spec.table] = Node(spec.table, "bronze", spec.file, spec.description, spec.source)
+        nodes[spec.table] = Node(spec.table, "bronze", spec.file, spec.description, spec.source, spec.tags)
     for name, data in reference_data(catalog.root).items():
         nodes[name] = Node(name, "reference", data.path, f"reference data: {data.path.name}")
     parents: dict[str, tuple[str, ...]] = {}
     for table, target in target_specs(catalog).items():
-        nodes[table] = Node(table, target.layer, target.file, target.description)
+        nodes[table] = Node(table, target.layer, target.file, target.description, tags=target.tags)
         read = []
         for name, info in target_plan(catalog, table).sources.items():
             read.append(catalog.bronze[name].table if info.kind == BRONZE else name if info.kind == REFERENCE else info.table)

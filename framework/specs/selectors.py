@@ -3,7 +3,8 @@
 A selector is a table name (a bronze table may also be named by its source), with `+` in front
 for everything it reads (its ancestors) and/or `+` after for everything that reads it (its
 descendants), or `tag:NAME`: every table of a layer (`tag:bronze`, `tag:silver`, `tag:gold`,
-`tag:reference`). Several selectors (space or comma separated) select their union.
+`tag:reference`) or with NAME in its spec's `tags:`. Several selectors (space or comma separated)
+select their union.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ def _names(graph: Lineage) -> dict[str, str]:
 def _one(graph: Lineage, selector: str) -> set[str]:
     if selector.startswith(TAG):
         tag = selector[len(TAG):]
-        if tag not in LAYERS:
-            raise _unknown(graph, selector, f"no tag {tag!r} (tags are the layers: {', '.join(LAYERS)})",
-                           did_you_mean(tag, set(LAYERS)))
-        return {n for n, node in graph.nodes.items() if node.layer == tag}
+        tagged = {n for n, node in graph.nodes.items() if tag in node.tagged}
+        if not tagged:
+            known = set(LAYERS) | {t for node in graph.nodes.values() for t in node.tags}
+            raise _unknown(graph, selector, f"no tag {tag!r} (tags: {', '.join(sorted(known))})", did_you_mean(tag, known))
+        return tagged
     up, down = selector.startswith("+"), selector.endswith("+")
     name = selector.strip("+")
     names = _names(graph)

@@ -42,8 +42,8 @@ def _renumbered(lines: list[dict[str, str]], tag: str) -> list[dict[str, str]]:
     return [{**t, "ID": f"{t['ID']}-{tag}", "CHARGEID": str(int(t["CHARGEID"]) + 10)} for t in lines]
 
 
-def _refresh(lake: Lake) -> dict[str, CurrentResult]:
-    results = {r.table: r for r in refresh_current(lake.lakehouse, lake.catalog, SOURCES)}
+def _refresh(lake: Lake, on_result: Callable[[CurrentResult], None] | None = None) -> dict[str, CurrentResult]:
+    results = {r.table: r for r in refresh_current(lake.lakehouse, lake.catalog, SOURCES, on_result=on_result)}
     runs = ingested_runs(lake.lakehouse, SOURCES)
     for source in SOURCES:  # the kept state equals the state of the whole history
         spec = lake.catalog.bronze[source]
@@ -71,7 +71,9 @@ def runs() -> list[str]:
 def test_a_re_export_changes_only_what_changed(lake: Lake, runs: list[str]) -> None:
     p1 = patient("p1", "1980-06-15", "Alice", "Boston", "02134")
     lake.deliver(_delivery([*A, *B], [p1]), "r1", runs[1])
-    first = _refresh(lake)
+    heard: list[tuple[str, bool]] = []  # each state as it is settled, and whether the next one exists by then
+    first = _refresh(lake, lambda r: heard.append((r.table, lake.lakehouse.exists("patients_current"))))
+    assert heard == [("claims_transactions_current", False), ("patients_current", True)]  # progress as it goes
     assert first["claims_transactions_current"].mode == "full"
     assert [(r["CLAIMID"], r["line_number"], r["TYPE"]) for r in _lines(lake)] == [
         ("cA", 1, "CHARGE"), ("cA", 2, "PAYMENT"), ("cB", 1, "CHARGE")]

@@ -42,6 +42,8 @@ def test_run_report_shows_checks_and_pmpm(env: Environment, spark: Any, page: An
     stages = page.locator("#stages").inner_text()
     assert "claims_silver" in stages and "patients_bronze" in stages
     screenshot(page, "run-report")
+    page.locator("#pmpm").scroll_into_view_if_needed()  # the last checks, the warnings and the gold charts
+    screenshot(page, "run-report-gold")
 
     page.goto((folder / "index.html").as_uri())
     assert page.locator("#runs a").count() == 2

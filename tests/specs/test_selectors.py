@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from framework.specs.errors import SpecError
 from framework.specs.lineage import Lineage, lineage
 from framework.specs.loader import load_catalog
 from framework.specs.selectors import select
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, tagged_tables
 
 GRAPH = lineage(load_catalog(PROJECT / "tables"))
 
@@ -56,6 +58,16 @@ def test_bronze_tables_answer_to_their_source_name() -> None:
 
 def test_tags_are_layers() -> None:
     assert select(GRAPH, ["tag:silver"]) == sorted(n for n, node in GRAPH.nodes.items() if node.layer == "silver")
+
+
+def test_a_specs_tags_select_it(tmp_path: Path) -> None:
+    tables = tagged_tables(tmp_path, {"bronze/claims.yml": ["finance"], "silver/claims_silver.yml": ["finance"],
+                                      "gold/member_monthly_snapshot_gold.yml": ["finance", "pmpm"]})
+    graph = lineage(load_catalog(tables))
+    assert select(graph, ["tag:finance"]) == ["claims_bronze", "claims_silver", "member_monthly_snapshot_gold"]
+    assert select(graph, ["tag:pmpm", "tag:gold"]) == ["member_monthly_snapshot_gold"]
+    with pytest.raises(SpecError, match=r"did you mean 'finance'\?"):
+        select(graph, ["tag:finanse"])
 
 
 @pytest.mark.parametrize(("selector", "hint"), [("claim_silver+", "did you mean 'claims_silver'?"),

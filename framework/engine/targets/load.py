@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from pyspark.sql import DataFrame
 
-from framework.engine.current import ingested_runs, rebuilt_state, refresh_current
+from framework.engine.current import ingested_runs, progress, rebuilt_state, refresh_current
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
@@ -128,7 +128,8 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
     load_id = load_id or new_run_id()
     full = full or not lakehouse.exists(table)
     if refresh:
-        refresh_current(lakehouse, catalog, [n for n, i in infos.items() if i.kind == BRONZE])
+        refresh_current(lakehouse, catalog, [n for n, i in infos.items() if i.kind == BRONZE],
+                        on_result=progress(report, changes_only=True))
     try:
         states = read_states(lakehouse, infos, references, control.seen(table), versions=versions)
     except MissingSource as missing:
@@ -261,7 +262,8 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
     sequence = build_sequence(catalog, layer, tables)
     specs = target_specs(catalog)
     # the current states every target reads, brought up to date once
-    refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze})
+    refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze},
+                    on_result=progress(report, changes_only=True))
     versions = Versions(lakehouse)
     for table in sequence:
         try:

@@ -24,7 +24,9 @@ def _run(context: Context, args: argparse.Namespace) -> int:
         from framework.specs.lineage import lineage
 
         graph = lineage(context.specs)
-        stats, types = table_stats(context.lakehouse, [n for n, node in graph.nodes.items() if node.layer != "reference"])
+        tables = [n for n, node in graph.nodes.items() if node.layer != "reference"]
+        context.report.progress(f"docs: reading row counts and last runs of {len(tables)} tables (--no-stats skips this)")
+        stats, types = table_stats(context.lakehouse, tables)
     index = write_docs(folder, context.specs, env.table_name, stats=stats, types=types,
                        lakehouse=f"{env.catalog}.{env.schema}" if stats else "")
     print(f"docs: {index.resolve().as_uri()}")

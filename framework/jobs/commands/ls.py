@@ -9,7 +9,7 @@ from framework.specs.lineage import lineage
 from framework.specs.selectors import select
 
 SELECT_HELP = ("tables by name (a bronze one also by its source), +NAME: and what it reads, NAME+: and what reads "
-               "it, tag:LAYER (bronze, reference, silver, gold); several: their union")
+               "it, tag:NAME (a layer: bronze, reference, silver, gold, or a spec's tags:); several: their union")
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

@@ -114,6 +114,7 @@ class TargetSpec:
     order: tuple[Expr, ...] = ()
     load_timestamp: str = DEFAULT_LOAD_TIMESTAMP
     description: str = ""
+    tags: tuple[str, ...] = ()
 
     @property
     def layer(self) -> str:

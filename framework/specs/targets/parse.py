@@ -79,4 +79,5 @@ def parse_target(doc: dict[str, Any], file: Path) -> TargetSpec:
         order=_exprs(doc.get("order"), ("order",)),
         load_timestamp=doc.get("load_timestamp", DEFAULT_LOAD_TIMESTAMP),
         description=doc.get("description", ""),
+        tags=tuple(doc.get("tags", ())),
     )

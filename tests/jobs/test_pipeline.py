@@ -1,0 +1,41 @@
+"""What `medallion run` prints at the default verbosity: a line for each long step (each bronze
+source as its ingest starts, each current state, each target and each table's checks as they
+finish, the report's path), and nothing else but the run's findings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from framework.config import Environment
+from framework.specs.catalog import load_catalog
+from framework.specs.current import current_sources
+from framework.specs.targets.sources import target_specs
+from tests.helpers import medallion
+
+
+def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert medallion(env, spark, "generate", "--patients", "10", "--seed", "3") == 0
+    capsys.readouterr()
+    landed = sorted(f.name for f in env.landing_path.iterdir() if any(f.glob("*.csv")))  # archived by the run
+    assert medallion(env, spark, "run") == 0
+    lines = capsys.readouterr().err.splitlines()
+    catalog = load_catalog(env.tables_path)
+
+    def named(pattern: str) -> list[str]:
+        return [m.group(1) for m in map(re.compile(pattern).match, lines) if m]
+
+    assert named(r"bronze \[\d+/\d+\] (\w+): ") == landed
+    bronze = [catalog.bronze[s].current_table for s in current_sources(catalog)]
+    assert named(r"current: (\w+): ") == bronze
+    targets = target_specs(catalog)
+    for layer in ("silver", "gold"):
+        assert sorted(named(rf"{layer}: (\w+): ")) == sorted(t for t, s in targets.items() if s.layer == layer)
+    assert sorted(named(r"checks: (\w+): \d+/\d+ passed")) == sorted(catalog.by_kind["checks"])
+    assert len(named(r"report: (file:\S+)")) == 1
+    # the rest: the step summaries and the run's findings (the console stays quiet otherwise)
+    known = re.compile(r"(bronze|current|silver|gold|checks|report|archive|summary|starting local Spark)"
+                       r"|(INFO|WARNING|ERROR): |    -> ")
+    assert [line for line in lines if not known.match(line)] == []
