@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from framework.config import Environment
-from framework.specs.catalog import load_catalog
 from framework.specs.current import current_sources
+from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.helpers import medallion
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from framework.config import load_environment
 from framework.site.docs import table_docs, write_docs
-from framework.specs.catalog import load_catalog
 from framework.specs.lineage import lineage
+from framework.specs.loader import load_catalog
 from tests.helpers import tagged_tables
 
 
