@@ -97,11 +97,7 @@ def run_layers(context: Context, layers: list[str], tables: list[str] | None, co
     steps = PIPELINE if layers == list(LAYERS) else tuple(layers)
     context.specs  # noqa: B018 -- specs that do not validate stop the run before Spark starts
     run_id = new_run_id()
-    if not context.env.is_local:
-        return _run_steps(context, steps, layers, tables, run_id, command)
-    from framework.engine.lock import lakehouse_lock
-
-    with lakehouse_lock(context.env.lakehouse_path, run_id, wait=context.wait):
+    with context.writing(run_id):
         return _run_steps(context, steps, layers, tables, run_id, command)
 
 
