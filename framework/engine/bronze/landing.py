@@ -151,41 +151,47 @@ def scan_file(path: Path, *, max_bad_lines: int = 5, delimiter: str = ",", quote
     header = tuple(h.strip() for h in header_line.split(",")) if header_line.strip() else ()
     lines = newlines + (1 if size and last_byte != b"\n" else 0)
     data_rows = max(lines - blanks - (1 if header else 0), 0)
-    records = multiline_records(path, delimiter, quote) if quoted and header and not binary else None
-    if records is not None:
-        data_rows = records
+    parsed = multiline_records(path, delimiter, quote) if quoted and header and not binary else None
+    if parsed is not None:  # the header too, as RFC 4180 reads it (its names may be quoted)
+        data_rows, header = parsed[0], tuple(h.strip() for h in parsed[1])
     return FileScan(path=path, size=size, sha256=digest.hexdigest(), header=header, data_rows=data_rows,
                     has_bom=has_bom, crlf=first.endswith(b"\r\n"), invalid_utf8_lines=tuple(bad_lines),
                     ends_without_newline=bool(size) and last_byte != b"\n",
-                    unreadable=_unreadable_reason(binary, bad_lines, header), multiline=records is not None,
+                    unreadable=_unreadable_reason(binary, bad_lines, header), multiline=parsed is not None,
                     quote=quote)
 
 
-def records(path: Path, delimiter: str, quote: str) -> Iterator[tuple[int, int, list[str]]]:
-    """(first line, last line, fields) of each non-blank record after the header, parsed as
-    RFC 4180 with `quote` (a doubled quote stands for one); raises csv.Error where the file is
-    not well-formed RFC 4180 (a quote that never closes, text after a closing quote)."""
+def records(path: Path, delimiter: str, quote: str, *, header: bool = False) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) of each non-blank record after the header (and of the
+    header, with `header`), parsed as RFC 4180 with `quote` (a doubled quote stands for one);
+    raises csv.Error where the file is not well-formed RFC 4180 (a quote that never closes,
+    text after a closing quote)."""
     with open_data(path) as handle, _text(handle) as text:
         reader = csv.reader(text, delimiter=delimiter, quotechar=quote, doublequote=True, strict=True)
         first = 1
         for fields in reader:
-            if fields and first > 1:
+            if fields and (first > 1 or header):
                 yield first, reader.line_num, fields
             first = reader.line_num + 1
 
 
-def multiline_records(path: Path, delimiter: str, quote: str) -> int | None:
-    """The number of records, when quoted fields of the file hold line breaks and the whole file
-    parses as RFC 4180; None otherwise (no such field, or a stray quote: read line by line)."""
+def multiline_records(path: Path, delimiter: str, quote: str) -> tuple[int, list[str]] | None:
+    """(number of records, header), when quoted fields of the file hold line breaks and the
+    whole file parses as RFC 4180; None otherwise (no such field, or a stray quote: the file is
+    read line by line)."""
     count = 0
     spans = False
+    names: list[str] = []
     try:
-        for first, last, _ in records(path, delimiter, quote):
+        for first, last, fields in records(path, delimiter, quote, header=True):
+            if first == 1:
+                names = fields
+                continue
             count += 1
             spans = spans or last > first
     except (csv.Error, UnicodeError, OSError, EOFError, zlib.error):
         return None
-    return count if spans else None
+    return (count, names) if spans and names else None
 
 
 def _text(handle: BinaryIO) -> TextIO:

@@ -98,6 +98,8 @@ def test_files_that_cannot_be_read_as_csv_say_why(tmp_path: Path) -> None:
 def test_only_files_with_quoted_line_breaks_are_multiline(tmp_path: Path) -> None:
     multi = scan_file(write_bytes(tmp_path, "s", "m.csv", b'A,B\n1,"x\r\ny ""z"""\n\n2,"p,q"\n3,r\n'))
     assert multi.multiline and multi.data_rows == 3  # records: the quoted break and the blank line do not count
+    quoted_header = scan_file(write_bytes(tmp_path, "s", "h.csv", b'"A","B"\n1,"x\ny"\n'))
+    assert quoted_header.multiline and quoted_header.header == ("A", "B")
     one_line = scan_file(write_bytes(tmp_path, "s", "q.csv", b'A,B\n1,"x,y"\n2,z\n'))
     assert not one_line.multiline and one_line.data_rows == 2
     stray = scan_file(write_bytes(tmp_path, "s", "stray.csv", b'A,B\n1,"x\n2,y\n3,z\n'))  # never closes
