@@ -6,6 +6,11 @@ boundary and at the start of the next run. A run that was killed leaves a journa
 end line: the next run moves it into the table and reports its problems again, and `medallion
 status` shows them. The journal lives beside the tables (local lakehouse) or in the landing
 volume (Databricks), both plain paths.
+
+Which journals a run may take as dead: locally every other one (the lakehouse lock makes it the
+only writer). On Databricks the tasks of a job run at once, each with a run id of its own, so a
+task journals under its scope (its layer and table) and takes only its scope's journals: those
+are of runs of the same task, which Databricks never runs twice at once.
 """
 
 from __future__ import annotations
@@ -64,9 +69,9 @@ def _split(where: str) -> tuple[str | None, str | None]:
 class Journal:
     """The append-only file of one run's findings."""
 
-    def __init__(self, env: Environment, run_id: str):
+    def __init__(self, env: Environment, run_id: str, scope: str | None = None):
         self.run_id = run_id
-        self.path = journal_folder(env) / f"{run_id}.jsonl"
+        self.path = journal_folder(env) / f"{_prefix(scope)}{run_id}.jsonl"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.seq = 0
 
@@ -103,26 +108,30 @@ def _read(path: Path) -> list[Entry]:
     return entries
 
 
-def claim(folder: Path) -> list[Path]:
+def _prefix(scope: str | None) -> str:
+    return f"{scope}~" if scope else ""
+
+
+def claim(folder: Path, scope: str | None = None) -> list[Path]:
     """Take the folder's journals for one flush: each is renamed first (atomic), so a line a run
     appends while it is flushed goes to a new journal instead of being deleted unread, and two
     flushes at once (parallel Databricks tasks, `status` during a run) never both delete one
     journal. Journals a killed flush had claimed are taken again (their rows may then be twice
-    in the table: readers take distinct ones)."""
+    in the table: readers take distinct ones). With a scope, only that scope's journals."""
     if not folder.is_dir():
         return []
     token = uuid.uuid4().hex[:12]  # a claimed name is never reused: a rename must not overwrite a claim
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in sorted(folder.glob(f"{_prefix(scope)}*.jsonl")):
         try:
             os.replace(path, path.with_name(f"{path.name}.{token}{CLAIMED}"))
         except FileNotFoundError:  # another flush took it
             continue
-    return sorted(folder.glob(f"*{CLAIMED}"))
+    return sorted(folder.glob(f"{_prefix(scope)}*.jsonl.*{CLAIMED}"))
 
 
-def flush(lakehouse: Lakehouse) -> list[Entry]:
-    """Move every journal into the run log table; return the entries moved."""
-    journals = claim(journal_folder(lakehouse.env))
+def flush(lakehouse: Lakehouse, scope: str | None = None) -> list[Entry]:
+    """Move every journal (of the scope) into the run log table; return the entries moved."""
+    journals = claim(journal_folder(lakehouse.env), scope)
     entries = [e for path in journals for e in _read(path)]
     if entries:
         lakehouse.ensure_schema()

@@ -106,10 +106,12 @@ def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tabl
     from framework.engine.runlog import Journal, flush, report_unfinished
 
     report = context.report
-    journal = Journal(context.env, run_id)
+    # locally the lock makes this the only run; a Databricks task takes only its own journals
+    scope = None if context.env.is_local else "-".join([*layers, *(tables or [])])
+    journal = Journal(context.env, run_id, scope)
     report.live = True
     report.listeners.append(journal.write)
-    report_unfinished(flush(context.lakehouse), run_id, report)  # journals of runs that died
+    report_unfinished(flush(context.lakehouse, scope), run_id, report)  # journals of runs that died
     _report_open_quarantine(context)
     record = context.record = RunRecord(run_id, command)
     try:
@@ -127,10 +129,10 @@ def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tabl
             finally:
                 record.stages[step] = time.monotonic() - started
             if journal.seq != written:
-                flush(context.lakehouse)
+                flush(context.lakehouse, scope)
             stop_point(f"after:{step}")
         journal.end()
-        flush(context.lakehouse)
+        flush(context.lakehouse, scope)
     finally:
         write_run_report(context, record)
     return finish(context)

@@ -64,3 +64,17 @@ def test_a_flush_claims_journals_so_lines_written_meanwhile_are_kept(tmp_path: P
     assert "second" in journal.path.read_text() and "second" not in mine.read_text()
     again = claim(journal_folder(env))  # a second flush takes the new lines, and overwrites no claim
     assert len(again) == 3 and "first" in mine.read_text()
+
+
+def test_a_scoped_flush_takes_only_its_scope(tmp_path: Path) -> None:
+    """Databricks tasks run at once and journal under their scope: a task starting must not take
+    (and report as dead) the journal of another task that is still running."""
+    env = make_env(tmp_path, tmp_path / "lake")
+    claims = Journal(env, new_run_id(), "bronze-claims")
+    patients = Journal(env, new_run_id(), "bronze-patients")
+    for journal in (claims, patients):
+        journal.write("bronze", Finding("error", "x: x.csv", "missing column"))
+    [taken] = claim(journal_folder(env), "bronze-claims")
+    assert taken.name.startswith(claims.path.name) and patients.path.exists()
+    assert claim(journal_folder(env), "bronze-patient") == []  # a scope is never a prefix of another
+    assert len(claim(journal_folder(env))) == 2  # unscoped (local runs, status): every journal
