@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -92,9 +93,9 @@ def bad(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: Pa
 
 
 def multiline_rows() -> bytes:
-    """Three RFC 4180 records on five lines: a quoted line break, a quoted comma and doubled
-    quotes; a bad date in the record after the line break (line 4); a row with a date that fits
-    DECIMAL nowhere and a quoted comma (line 5)."""
+    """Four RFC 4180 records on seven lines: a quoted line break, a quoted comma and doubled
+    quotes; a bad date in the record after the line break (line 4); a number that is not one
+    (line 5); a record of 4 fields, one with a line break (lines 6-7)."""
     def line(row: list[str], quoted: set[str]) -> str:
         return ",".join('"' + v.replace('"', '""') + '"' if c in quoted else v for c, v in zip(PATIENTS, row, strict=True))
 
@@ -102,6 +103,7 @@ def multiline_rows() -> bytes:
         line(patient("p-multi", ADDRESS="12 Elm St\nApt 3", FIRST='Ann "Annie"'), {"ADDRESS", "FIRST"}),
         line(patient("p-multi-date", BIRTHDATE="1980-13-45", CITY="Boston, MA"), {"CITY", "BIRTHDATE"}),
         line(patient("p-multi-num", INCOME="12.5x"), {"INCOME"}),
+        'p-multi-short,1980-02-03,,"a\nb"',
     ]) + "\n").encode()
 
 
@@ -115,7 +117,7 @@ def test_rows_in_equal_rows_in_bronze_for_every_file(bad: dict[str, Any]) -> Non
     log = IngestLog(bad["lakehouse"]).entries()
     for entry in log:
         assert entry.bronze_rows == entry.data_rows, entry
-    assert sum(e.data_rows for e in log if e.source == "patients") == 19
+    assert sum(e.data_rows for e in log if e.source == "patients") == 20
     assert not [f for f in bad["report"].findings if " delivered but " in f.message]
 
 
@@ -202,7 +204,7 @@ def test_truncated_last_line_is_kept_whole(bad: dict[str, Any]) -> None:
 
 def test_multiline_quoted_field_is_one_row_with_its_line_break(bad: dict[str, Any]) -> None:
     entry = next(e for e in IngestLog(bad["lakehouse"]).entries() if e.file_name == "multiline.csv")
-    assert entry.data_rows == entry.bronze_rows == 3  # records, not the file's 5 data lines
+    assert entry.data_rows == entry.bronze_rows == 4  # records, not the file's 6 data lines
     multi = by_id(bad, "p-multi")
     assert multi["ADDRESS"] == "12 Elm St\nApt 3" and multi["FIRST"] == 'Ann "Annie"'
     assert multi["_rescue_reason"] is None and multi["BIRTHDATE"] == date(1980, 2, 3)
@@ -216,6 +218,10 @@ def test_multiline_quoted_field_is_one_row_with_its_line_break(bad: dict[str, An
     assert any("BIRTHDATE" in f and "line(s) 4" in f for f in found), found
     assert any("INCOME" in f and "line(s) 5" in f for f in found), found
     assert any("line breaks kept" in f for f in found), found
+    short = by_id(bad, "p-multi-short")  # cut only at the delimiters outside quotes
+    assert json.loads(short["_rescued_data"]) == {"_line": 'p-multi-short,1980-02-03,,"a\nb"'}
+    assert short["_rescue_reason"] == "line has 4 fields, the header has 28"
+    assert any("another number of fields" in f and "line(s) 6" in f for f in found), found
     assert not [f for f in found if "1980-13-45" in f or "12.5x" in f]
 
 
