@@ -6,6 +6,11 @@ boundary and at the start of the next run. A run that was killed leaves a journa
 end line: the next run moves it into the table and reports its problems again, and `medallion
 status` shows them. The journal lives beside the tables (local lakehouse) or in the landing
 volume (Databricks), both plain paths.
+
+Which journals a run may take as dead: locally every other one (the lakehouse lock makes it the
+only writer). On Databricks the tasks of a job run at once, each with a run id of its own, so a
+task journals under its scope (its layer and table) and takes only its scope's journals: those
+are of runs of the same task, which Databricks never runs twice at once.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +31,7 @@ from framework.engine.types import struct
 
 TABLE = "medallion_run_log"
 END = "end"  # the level of the last line of a run that finished
+CLAIMED = ".flushing"  # the suffix of a journal a flush has taken
 COLUMNS = {"run_id": "STRING", "seq": "INT", "stage": "STRING", "level": "STRING", "table_name": "STRING",
            "file": "STRING", "line": "INT", "message": "STRING", "action": "STRING", "logged_at": "TIMESTAMP"}
 _LINE = re.compile(r"\bline(?:\(s\))? (\d+)")
@@ -62,9 +69,9 @@ def _split(where: str) -> tuple[str | None, str | None]:
 class Journal:
     """The append-only file of one run's findings."""
 
-    def __init__(self, env: Environment, run_id: str):
+    def __init__(self, env: Environment, run_id: str, scope: str | None = None):
         self.run_id = run_id
-        self.path = journal_folder(env) / f"{run_id}.jsonl"
+        self.path = journal_folder(env) / f"{_prefix(scope)}{run_id}.jsonl"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.seq = 0
 
@@ -89,7 +96,11 @@ class Journal:
 
 def _read(path: Path) -> list[Entry]:
     entries = []
-    for text in path.read_text(encoding="utf-8").splitlines():
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:  # a killed flush's claim, moved by another flush meanwhile
+        return []
+    for text in lines:
         try:
             entries.append(Entry(**json.loads(text)))
         except (ValueError, TypeError):
@@ -97,10 +108,30 @@ def _read(path: Path) -> list[Entry]:
     return entries
 
 
-def flush(lakehouse: Lakehouse) -> list[Entry]:
-    """Move every journal into the run log table; return the entries moved."""
-    folder = journal_folder(lakehouse.env)
-    journals = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+def _prefix(scope: str | None) -> str:
+    return f"{scope}~" if scope else ""
+
+
+def claim(folder: Path, scope: str | None = None) -> list[Path]:
+    """Take the folder's journals for one flush: each is renamed first (atomic), so a line a run
+    appends while it is flushed goes to a new journal instead of being deleted unread, and two
+    flushes at once (parallel Databricks tasks, `status` during a run) never both delete one
+    journal. Journals a killed flush had claimed are taken again (their rows may then be twice
+    in the table: readers take distinct ones). With a scope, only that scope's journals."""
+    if not folder.is_dir():
+        return []
+    token = uuid.uuid4().hex[:12]  # a claimed name is never reused: a rename must not overwrite a claim
+    for path in sorted(folder.glob(f"{_prefix(scope)}*.jsonl")):
+        try:
+            os.replace(path, path.with_name(f"{path.name}.{token}{CLAIMED}"))
+        except FileNotFoundError:  # another flush took it
+            continue
+    return sorted(folder.glob(f"{_prefix(scope)}*.jsonl.*{CLAIMED}"))
+
+
+def flush(lakehouse: Lakehouse, scope: str | None = None) -> list[Entry]:
+    """Move every journal (of the scope) into the run log table; return the entries moved."""
+    journals = claim(journal_folder(lakehouse.env), scope)
     entries = [e for path in journals for e in _read(path)]
     if entries:
         lakehouse.ensure_schema()
@@ -109,7 +140,7 @@ def flush(lakehouse: Lakehouse) -> list[Entry]:
         frame = lakehouse.spark.createDataFrame(rows, struct(COLUMNS))
         frame.write.format("delta").mode("append").saveAsTable(lakehouse.name(TABLE))
     for path in journals:  # a kill here repeats these rows in the table: readers take distinct ones
-        path.unlink()
+        path.unlink(missing_ok=True)  # another flush may have taken a killed flush's claim too
     return entries
 
 

@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_paths(env, args.command, notes)
         for note in notes:
             print(note, file=sys.stderr)
-        context = Context(env=env, connect=getattr(args, "connect", False))
+        context = Context(env=env, connect=getattr(args, "connect", False), wait=getattr(args, "wait", False))
         code: int = args.handler(context, args)
     except (ConfigError, SpecError, PathError) as error:
         print(f"error: {error}", file=sys.stderr)

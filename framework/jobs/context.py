@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -48,6 +50,19 @@ class Context:
             raise RuntimeError(f"environment {self.env.name!r} runs on Databricks, where the runtime provides "
                                "the Spark session; none is active here. Use --env local to run locally.")
         return active
+
+    @contextmanager
+    def writing(self, run_id: str) -> Iterator[None]:
+        """Hold the lakehouse lock while a command writes tables (raises LakehouseBusy, or waits
+        with `wait`). Taken before Spark starts, so a second writer is told at once. Databricks
+        runs take none: the job scheduler serialises them."""
+        if not self.env.is_local:
+            yield
+            return
+        from framework.engine.lock import lakehouse_lock
+
+        with lakehouse_lock(self.env.lakehouse_path, run_id, wait=self.wait):
+            yield
 
     @cached_property
     def lakehouse(self) -> Lakehouse:

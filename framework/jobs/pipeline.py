@@ -96,11 +96,7 @@ def run_layers(context: Context, layers: list[str], tables: list[str] | None, co
     steps = PIPELINE if layers == list(LAYERS) else tuple(layers)
     context.specs  # noqa: B018 -- specs that do not validate stop the run before Spark starts
     run_id = new_run_id()
-    if not context.env.is_local:
-        return _run_steps(context, steps, layers, tables, run_id, command)
-    from framework.engine.lock import lakehouse_lock
-
-    with lakehouse_lock(context.env.lakehouse_path, run_id, wait=context.wait):
+    with context.writing(run_id):
         return _run_steps(context, steps, layers, tables, run_id, command)
 
 
@@ -109,10 +105,12 @@ def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tabl
     from framework.engine.runlog import Journal, flush, report_unfinished
 
     report = context.report
-    journal = Journal(context.env, run_id)
+    # locally the lock makes this the only run; a Databricks task takes only its own journals
+    scope = None if context.env.is_local else "-".join([*layers, *(tables or [])])
+    journal = Journal(context.env, run_id, scope)
     report.live = True
     report.listeners.append(journal.write)
-    report_unfinished(flush(context.lakehouse), run_id, report)  # journals of runs that died
+    report_unfinished(flush(context.lakehouse, scope), run_id, report)  # journals of runs that died
     _report_open_quarantine(context)
     record = context.record = RunRecord(run_id, command)
     try:
@@ -130,10 +128,10 @@ def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tabl
             finally:
                 record.stages[step] = time.monotonic() - started
             if journal.seq != written:
-                flush(context.lakehouse)
+                flush(context.lakehouse, scope)
             stop_point(f"after:{step}")
         journal.end()
-        flush(context.lakehouse)
+        flush(context.lakehouse, scope)
     finally:
         write_run_report(context, record)
     return finish(context)

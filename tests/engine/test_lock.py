@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from framework.engine.lock import LOCK_FILE, LakehouseBusy, holder, lakehouse_lock
-from framework.jobs.cli import main
+from framework.jobs.cli import build_parser, main
 
 
 def hold(lakehouse: Path, pid: int, run_id: str = "R1") -> None:
@@ -21,14 +21,19 @@ def hold(lakehouse: Path, pid: int, run_id: str = "R1") -> None:
                                                    "started": "2026-01-01T00:00:00+00:00"}))
 
 
-def test_a_second_writer_gets_one_line_and_exit_75_within_5_seconds(tmp_path: Path,
+#: every command that writes tables: each takes the lock before Spark starts
+WRITERS = [["run"], ["run", "silver"], ["archive"], ["rebuild", "--table", "claims_silver"]]
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=" ".join)
+def test_a_second_writer_gets_one_line_and_exit_75_within_5_seconds(tmp_path: Path, command: list[str],
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     other = subprocess.Popen(["sleep", "30"])
     try:
         hold(tmp_path / "lake", other.pid)
         (tmp_path / "in").mkdir()
         started = time.monotonic()
-        code = main(["run", "--set", f"lakehouse={tmp_path / 'lake'}", "--set", f"landing={tmp_path / 'in'}"])
+        code = main([*command, "--set", f"lakehouse={tmp_path / 'lake'}", "--set", f"landing={tmp_path / 'in'}"])
         elapsed = time.monotonic() - started
     finally:
         other.kill()
@@ -37,6 +42,11 @@ def test_a_second_writer_gets_one_line_and_exit_75_within_5_seconds(tmp_path: Pa
     assert code == 75 and elapsed < 5
     assert err == (f"error: lakehouse {tmp_path / 'lake'} is in use by run R1 (pid {other.pid}, "
                    "since 2026-01-01T00:00:00+00:00); wait or pass --wait")
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=" ".join)
+def test_every_writer_can_wait(command: list[str]) -> None:
+    assert build_parser().parse_args([*command, "--wait"]).wait
 
 
 def test_a_lock_whose_process_is_gone_is_taken_over_and_released(tmp_path: Path) -> None:

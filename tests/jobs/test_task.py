@@ -75,6 +75,28 @@ def test_bronze_task_then_archive_task(spark: Any, env: Environment) -> None:
     assert list((landing / "organizations" / "archive").rglob("organizations.csv"))
 
 
+def test_a_task_records_its_problems_in_the_run_log(spark: Any, env: Environment,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The task runs the steps through the CLI's own path (pipeline.run_layers): each problem is
+    printed as it happens and journaled, and the journal lands in medallion_run_log."""
+    from framework.engine.lakehouse import Lakehouse
+    from framework.engine.runlog import journal_folder, latest_problems
+
+    columns = [c.name for c in load_catalog(PROJECT / "tables").bronze["organizations"].columns]
+    rows = [[{"Id": f"org-{i}", "REVENUE": "12.5x" if i == 1 else "10.25"}.get(c, "1") for c in columns]
+            for i in range(3)]
+    write_csv(Path(env.landing), "organizations", "organizations.csv", columns, rows)
+
+    assert run_task(job_argv("bronze", "organizations", env), spark=spark) == 0
+    console = capsys.readouterr().err
+    assert "organizations.csv" in console and "REVENUE" in console and "12.5x" not in console
+    assert not list(journal_folder(env).glob("*.jsonl"))  # moved into the table
+    problems = latest_problems(Lakehouse(spark, env))
+    assert [(p["run"], p["stage"], p["level"], p["table_name"], p["file"], p["line"]) for p in problems] == [
+        ("finished", "bronze", "warning", "organizations", "organizations.csv", 3)]
+    assert "REVENUE" in problems[0]["message"]
+
+
 def test_silver_task_loads_its_target_from_the_bronze_tasks(spark: Any, env: Environment) -> None:
     from framework.generate import generate
 

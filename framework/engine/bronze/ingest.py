@@ -24,7 +24,7 @@ from framework.engine.bronze.ingest_log import (
 from framework.engine.bronze.landing import KINDS, FileScan, scan_file, survey
 from framework.engine.bronze.locate import LINE, locate
 from framework.engine.bronze.quarantine import fix_hint, quarantine
-from framework.engine.bronze.reader import TYPE_WORDS, group_files, read_group
+from framework.engine.bronze.reader import TYPE_WORDS, detect_quote, group_files, read_group
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import run_timestamp
@@ -71,7 +71,7 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     for source, spec in selected.items():
         result.sources[source] = outcome = SourceResult(source)
         for path in landing.files.get(source, []):
-            scan = scan_file(path)
+            scan = scan_file(path, delimiter=spec.options.get("delimiter", ","), quote=detect_quote(spec))
             entry = _entry(source, scan, run_id)
             if scan.unreadable:
                 moved = quarantine(scan, source, run_id)
@@ -186,7 +186,8 @@ def _file_name(uri: str) -> str:
 
 def _reconcile(scan: FileScan, entry: LogEntry, report: Report) -> None:
     if entry.bronze_rows != scan.data_rows:
-        report.error(str(scan.path), f"{scan.data_rows} data lines delivered but {entry.bronze_rows} rows landed in bronze",
+        what = "records (quoted line breaks inside)" if scan.multiline else "data lines"
+        report.error(str(scan.path), f"{scan.data_rows} {what} delivered but {entry.bronze_rows} rows landed in bronze",
                      "report this file to the framework maintainers with the file attached")
 
 
@@ -259,6 +260,9 @@ def _report_scan(scan: FileScan, spec: BronzeSpec, report: Report) -> None:
         report.warning(where, "empty file (no header, no rows): nothing to ingest", "check the export that wrote it")
     elif scan.data_rows == 0:
         report.info(where, "header only, no rows")
+    if scan.multiline:
+        report.info(where, f"quoted fields ({scan.quote}) hold line breaks: read as RFC 4180, one row per record, "
+                    "line breaks kept")
     if scan.has_bom:
         report.info(where, "UTF-8 byte order mark at the start: ignored")
     if scan.invalid_utf8_lines:

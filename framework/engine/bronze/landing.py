@@ -7,6 +7,11 @@ rows in can be reconciled with rows in bronze) and finds encoding faults Spark w
 read as the spec says at all (binary content, a header that is not UTF-8, repeated column
 names): those are quarantined, never handed to Spark.
 
+A file holding a quote character is parsed once more as RFC 4180 (Python's csv module, strict):
+when a quoted field spans a line break and the whole file parses cleanly, the file is read with
+Spark's multi-line CSV mode and its rows are counted as records, not lines. Only such files pay
+for that: the others (every Synthea export: no field is quoted) are split by lines as before.
+
 Compressed CSV that Spark reads natively (by extension: gzip, bzip2) is ingested like plain CSV;
 the pre-scan reads the decompressed text, the fingerprint is of the file as delivered.
 """
@@ -15,14 +20,17 @@ from __future__ import annotations
 
 import bz2
 import codecs
+import csv
 import gzip
 import hashlib
+import io
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 ARCHIVE = "archive"
 QUARANTINE = "quarantine"
@@ -30,6 +38,7 @@ QUARANTINE = "quarantine"
 #: file extension (Hadoop's gzip and bzip2 codecs, pure Java; zstd and lz4 need native libraries)
 KINDS = (".csv", ".csv.gz", ".csv.bz2")
 BOM = b"\xef\xbb\xbf"
+RFC_QUOTE = '"'  # the quote character of RFC 4180
 CHUNK = 8 * 1024 * 1024
 _BLANK_LINE = re.compile(rb"\n(?=\r?\n)")
 
@@ -42,12 +51,14 @@ class FileScan:
     size: int
     sha256: str
     header: tuple[str, ...]  # column names as written, BOM and line ending removed
-    data_rows: int  # non-blank lines after the header
+    data_rows: int  # non-blank lines after the header (records, when `multiline`)
     has_bom: bool = False
     crlf: bool = False
     invalid_utf8_lines: tuple[int, ...] = ()  # 1-based line numbers (first few)
     ends_without_newline: bool = False
     unreadable: str | None = None  # why the file cannot be read as a CSV at all (-> quarantine)
+    multiline: bool = False  # RFC 4180 quoted fields hold line breaks: read with Spark's multiLine
+    quote: str = RFC_QUOTE  # the quote character a multi-line file is parsed with
 
     @property
     def name(self) -> str:
@@ -102,8 +113,9 @@ def survey(root: Path, sources: set[str]) -> Landing:
     return landing
 
 
-def scan_file(path: Path, *, max_bad_lines: int = 5) -> FileScan:
-    """Fingerprint and count one file in a single pass over its (decompressed) bytes."""
+def scan_file(path: Path, *, max_bad_lines: int = 5, delimiter: str = ",", quote: str = RFC_QUOTE) -> FileScan:
+    """Fingerprint and count one file in a single pass over its (decompressed) bytes (two, when
+    it holds a `quote` character: see `multiline_records`)."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     newlines = blanks = size = 0
@@ -111,7 +123,8 @@ def scan_file(path: Path, *, max_bad_lines: int = 5) -> FileScan:
     bad_lines: list[int] = []
     carry = b""  # the tail of the previous chunk, so blank lines across chunk edges are seen
     last_byte = b""
-    binary = False
+    binary = quoted = False
+    quote_byte = quote.encode()
     try:
         with open_data(path) as handle:
             while chunk := handle.read(CHUNK):
@@ -119,6 +132,7 @@ def scan_file(path: Path, *, max_bad_lines: int = 5) -> FileScan:
                     first = chunk[: chunk.find(b"\n") + 1 or len(chunk)]
                 size += len(chunk)
                 binary = binary or b"\0" in chunk
+                quoted = quoted or quote_byte in chunk
                 window = carry + chunk
                 blanks += len(_BLANK_LINE.findall(window)) - len(_BLANK_LINE.findall(carry))
                 carry = window[-2:]
@@ -137,10 +151,53 @@ def scan_file(path: Path, *, max_bad_lines: int = 5) -> FileScan:
     header = tuple(h.strip() for h in header_line.split(",")) if header_line.strip() else ()
     lines = newlines + (1 if size and last_byte != b"\n" else 0)
     data_rows = max(lines - blanks - (1 if header else 0), 0)
+    parsed = multiline_records(path, delimiter, quote) if quoted and header and not binary else None
+    if parsed is not None:  # the header too, as RFC 4180 reads it (its names may be quoted)
+        data_rows, header = parsed[0], tuple(h.strip() for h in parsed[1])
     return FileScan(path=path, size=size, sha256=digest.hexdigest(), header=header, data_rows=data_rows,
                     has_bom=has_bom, crlf=first.endswith(b"\r\n"), invalid_utf8_lines=tuple(bad_lines),
                     ends_without_newline=bool(size) and last_byte != b"\n",
-                    unreadable=_unreadable_reason(binary, bad_lines, header))
+                    unreadable=_unreadable_reason(binary, bad_lines, header), multiline=parsed is not None,
+                    quote=quote)
+
+
+def records(path: Path, delimiter: str, quote: str, *, header: bool = False) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) of each non-blank record after the header (and of the
+    header, with `header`), parsed as RFC 4180 with `quote` (a doubled quote stands for one);
+    raises csv.Error where the file is not well-formed RFC 4180 (a quote that never closes,
+    text after a closing quote)."""
+    with open_data(path) as handle, _text(handle) as text:
+        reader = csv.reader(text, delimiter=delimiter, quotechar=quote, doublequote=True, strict=True)
+        first = 1
+        for fields in reader:
+            if fields and (first > 1 or header):
+                yield first, reader.line_num, fields
+            first = reader.line_num + 1
+
+
+def multiline_records(path: Path, delimiter: str, quote: str) -> tuple[int, list[str]] | None:
+    """(number of records, header), when quoted fields of the file hold line breaks and the
+    whole file parses as RFC 4180; None otherwise (no such field, or a stray quote: the file is
+    read line by line)."""
+    count = 0
+    spans = False
+    names: list[str] = []
+    try:
+        for first, last, fields in records(path, delimiter, quote, header=True):
+            if first == 1:
+                names = fields
+                continue
+            count += 1
+            spans = spans or last > first
+    except (csv.Error, UnicodeError, OSError, EOFError, zlib.error):
+        return None
+    return (count, names) if spans and names else None
+
+
+def _text(handle: BinaryIO) -> TextIO:
+    """Text lines as the pre-scan counts them: split at LF only (a lone CR is a character of the
+    line, as it is to Spark's line reader), BOM dropped, invalid UTF-8 replaced."""
+    return io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="\n")
 
 
 def _unreadable(path: Path, reason: str) -> FileScan:

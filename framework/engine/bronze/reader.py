@@ -5,10 +5,14 @@ header (Spark's CSV reader maps columns by position). Values that fail their dec
 never nulled silently: the row keeps the raw value in `_rescued_data` and says why in
 `_rescue_reason`. The common path costs what a bare typed CSV read costs: the rescue
 expressions only run for rows Spark already flagged as malformed.
+
+Files whose RFC 4180 quoted fields hold line breaks (found by the pre-scan) are read apart, in
+Spark's multi-line mode with that quote: a record is then one row, its line breaks kept.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -18,7 +22,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
-from framework.engine.bronze.landing import FileScan
+from framework.engine.bronze.landing import RFC_QUOTE, FileScan
 from framework.engine.types import spark_type
 from framework.specs.bronze import BronzeSpec, Column
 
@@ -60,13 +64,25 @@ class ReadGroup:
     def has_invalid_utf8(self) -> bool:
         return any(f.invalid_utf8_lines for f in self.files)
 
+    @property
+    def multiline(self) -> str | None:
+        """The quote character, when the group's files are read in multi-line mode."""
+        return self.files[0].quote if self.files[0].multiline else None
+
 
 def group_files(spec: BronzeSpec, scans: Sequence[FileScan]) -> list[ReadGroup]:
-    groups: dict[tuple[tuple[str, ...], bool], list[FileScan]] = {}
+    groups: dict[tuple[tuple[str, ...], bool, str | None], list[FileScan]] = {}
     for scan in scans:
         if scan.header:
-            groups.setdefault((scan.header, bool(scan.invalid_utf8_lines)), []).append(scan)
-    return [ReadGroup(spec, header, tuple(files)) for (header, _), files in groups.items()]
+            key = (scan.header, bool(scan.invalid_utf8_lines), scan.quote if scan.multiline else None)
+            groups.setdefault(key, []).append(scan)
+    return [ReadGroup(spec, header, tuple(files)) for (header, _, _), files in groups.items()]
+
+
+def detect_quote(spec: BronzeSpec) -> str:
+    """The quote character the pre-scan looks for: the spec's, or RFC 4180's when it has none."""
+    quote = spec.options.get("quote", "none")
+    return RFC_QUOTE if quote == "none" else quote
 
 
 def _reads_as_text(column: Column) -> bool:
@@ -87,8 +103,12 @@ def read_schema(group: ReadGroup) -> StructType:
 def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timestamp: str) -> DataFrame:
     """One DataFrame of the group's rows in bronze layout: declared columns, new columns, metadata."""
     options = group.spec.options
+    quote = group.multiline or ("" if options.get("quote", "none") == "none" else options["quote"])
+    reader = spark.read.format("csv")
+    if group.multiline:  # RFC 4180: a doubled quote stands for one
+        reader = reader.option("multiLine", "true").option("escape", quote)
     raw = (
-        spark.read.format("csv")
+        reader
         .schema(read_schema(group))
         .option("header", "true")
         .option("enforceSchema", "true")
@@ -96,7 +116,7 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("dateFormat", DATE_FORMAT)
         .option("timestampFormat", TIMESTAMP_FORMAT)
-        .option("quote", "" if options.get("quote", "none") == "none" else options["quote"])
+        .option("quote", quote)
         .option("sep", options.get("delimiter", ","))
         .option("encoding", "UTF-8")
         .load([str(f.path) for f in group.files])
@@ -105,16 +125,17 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
     problems: list[tuple[SparkColumn, SparkColumn]] = []  # (is-bad flag, reason text)
     rescued: list[SparkColumn] = []
     corrupt = F.col(CORRUPT).isNotNull()
-    fields = F.split(F.col(CORRUPT), group.spec.options.get("delimiter", ","), -1)
+    fields = _fields(group)
     for position, (name, column) in enumerate((h, group.spec.column(h)) for h in group.header):
         if column is None:
             values[name] = F.col(f"`{name}`")
             continue
-        value, bad, reason = _typed(name, column, fields, position)
+        cut = _field(fields, position, group.multiline)
+        value, bad, reason = _typed(name, column, cut)
         values[column.name] = value
         if bad is not None:
             problems.append((bad, reason))
-            rescued.extend([F.lit(column.name), F.when(bad, _raw(name, column, fields, position))])
+            rescued.extend([F.lit(column.name), F.when(bad, _raw(name, column, cut))])
     width = len(group.header)
     short = corrupt & (F.size(fields) != width)
     problems.insert(0, (short, F.format_string(f"line has %d fields, the header has {width}", F.size(fields))))
@@ -142,11 +163,31 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
     return raw.select(*columns)
 
 
-def _raw(name: str, column: Column, fields: SparkColumn, position: int) -> SparkColumn:
+def _fields(group: ReadGroup) -> SparkColumn:
+    """The corrupt line cut at its delimiters (for multi-line files: only those outside quotes,
+    that is those followed by an even number of quote characters)."""
+    delimiter = group.spec.options.get("delimiter", ",")
+    if not group.multiline:
+        return F.split(F.col(CORRUPT), delimiter, -1)
+    q = re.escape(group.multiline)
+    return F.split(F.col(CORRUPT), f"{re.escape(delimiter)}(?=(?:[^{q}]*{q}[^{q}]*{q})*[^{q}]*\\z)", -1)
+
+
+def _field(fields: SparkColumn, position: int, quote: str | None) -> SparkColumn:
+    """The field at `position` of the corrupt line, its quotes taken off (multi-line files)."""
+    field = F.try_element_at(fields, F.lit(position + 1))
+    if quote is None:
+        return field
+    q = re.escape(quote)
+    inner = F.regexp_replace(F.regexp_extract(field, f"(?s)^{q}(.*){q}\\z", 1), q + q, quote)
+    return F.when(field.rlike(f"(?s)^{q}.*{q}\\z"), inner).otherwise(field)
+
+
+def _raw(name: str, column: Column, field: SparkColumn) -> SparkColumn:
     """The value as written: the text column itself, or the field cut from the corrupt line."""
     if _reads_as_text(column):
         return F.col(f"`{name}`")
-    return F.try_element_at(fields, F.lit(position + 1))
+    return field
 
 
 def _beyond_full_scale(text: SparkColumn) -> SparkColumn:
@@ -161,12 +202,10 @@ def _beyond_full_scale(text: SparkColumn) -> SparkColumn:
     return F.when(suspicious, F.coalesce(F.length(places) - exponent > FULL_SCALE, F.lit(True))).otherwise(F.lit(False))
 
 
-def _typed(name: str, column: Column, fields: SparkColumn,
-           position: int) -> tuple[SparkColumn, SparkColumn | None, SparkColumn]:
+def _typed(name: str, column: Column, raw: SparkColumn) -> tuple[SparkColumn, SparkColumn | None, SparkColumn]:
     """(typed value, is-bad flag or None when the column cannot be bad, reason text) of one
-    declared column."""
+    declared column; `raw` is its field cut from the corrupt line."""
     if not _reads_as_text(column):
-        raw = F.try_element_at(fields, F.lit(position + 1))
         # the reader flags the row (fills _corrupt_record) when a value does not parse
         bad = F.col(CORRUPT).isNotNull() & F.col(f"`{name}`").isNull() & raw.isNotNull() & (raw != "")
         words = TYPE_WORDS[column.type]

@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from framework.jobs.context import Context
 
 
+def add_wait(parser: argparse.ArgumentParser) -> None:
+    """`--wait`, for the commands that write tables and so take the lakehouse lock."""
+    parser.add_argument("--wait", action="store_true",
+                        help="when another run holds the lakehouse, wait for it instead of failing (exit 75)")
+
+
 @dataclass(frozen=True)
 class Command:
     name: str

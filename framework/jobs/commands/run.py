@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from framework.jobs.commands.base import Command
+from framework.jobs.commands.base import Command, add_wait
 from framework.jobs.commands.ls import SELECT_HELP
 from framework.jobs.context import Context
 from framework.jobs.pipeline import LAYERS, run_layers
@@ -14,12 +14,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--table", action="append", default=None,
                         help="one table (a bronze source or a target name); repeatable")
     parser.add_argument("--select", nargs="+", default=None, metavar="SELECTOR", help=SELECT_HELP)
-    parser.add_argument("--wait", action="store_true",
-                        help="when another run holds the lakehouse, wait for it instead of failing (exit 75)")
+    add_wait(parser)
 
 
 def _run(context: Context, args: argparse.Namespace) -> int:
-    context.wait = args.wait
     tables = args.table
     if args.select:
         from framework.specs.lineage import lineage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -82,12 +83,28 @@ def bad(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: Pa
     header_bytes = ",".join(PATIENTS).encode() + b"\n"
     write_bytes(landing, "patients", "invalid_utf8.csv",
                 header_bytes + ",".join(patient("p-utf8", FIRST="Jos\udce9")).encode("utf-8", "surrogateescape") + b"\n")
+    write_bytes(landing, "patients", "multiline.csv", header_bytes + multiline_rows())
     write_bytes(landing, "organizations", "empty.csv", b"")
     write_csv(landing, "organizations", "header_only.csv", ORGS, [])
     write_csv(landing, "organisations", "organizations.csv", ORGS, [org("o1")])  # misspelt folder
     lakehouse = Lakehouse(spark, env)
     report, result = run(lakehouse)
     return {"lakehouse": lakehouse, "report": report, "result": result, "landing": landing}
+
+
+def multiline_rows() -> bytes:
+    """Four RFC 4180 records on seven lines: a quoted line break, a quoted comma and doubled
+    quotes; a bad date in the record after the line break (line 4); a number that is not one
+    (line 5); a record of 4 fields, one with a line break (lines 6-7)."""
+    def line(row: list[str], quoted: set[str]) -> str:
+        return ",".join('"' + v.replace('"', '""') + '"' if c in quoted else v for c, v in zip(PATIENTS, row, strict=True))
+
+    return ("\n".join([
+        line(patient("p-multi", ADDRESS="12 Elm St\nApt 3", FIRST='Ann "Annie"'), {"ADDRESS", "FIRST"}),
+        line(patient("p-multi-date", BIRTHDATE="1980-13-45", CITY="Boston, MA"), {"CITY", "BIRTHDATE"}),
+        line(patient("p-multi-num", INCOME="12.5x"), {"INCOME"}),
+        'p-multi-short,1980-02-03,,"a\nb"',
+    ]) + "\n").encode()
 
 
 def by_id(bad: dict[str, Any], pid: str) -> dict[str, Any]:
@@ -100,8 +117,8 @@ def test_rows_in_equal_rows_in_bronze_for_every_file(bad: dict[str, Any]) -> Non
     log = IngestLog(bad["lakehouse"]).entries()
     for entry in log:
         assert entry.bronze_rows == entry.data_rows, entry
-    assert sum(e.data_rows for e in log if e.source == "patients") == 16
-    assert not [f for f in bad["report"].findings if "data lines delivered" in f.message]
+    assert sum(e.data_rows for e in log if e.source == "patients") == 20
+    assert not [f for f in bad["report"].findings if " delivered but " in f.message]
 
 
 def test_bad_date_is_rescued_with_reason(bad: dict[str, Any]) -> None:
@@ -183,6 +200,29 @@ def test_truncated_last_line_is_kept_whole(bad: dict[str, Any]) -> None:
     assert row["_rescued_data"] == '{"_line":"p-trunc,1980-01-01,,999"}'
     assert "line has 4 fields, the header has 28" in row["_rescue_reason"]
     assert by_id(bad, "p-ok-before-trunc")["_rescue_reason"] is None
+
+
+def test_multiline_quoted_field_is_one_row_with_its_line_break(bad: dict[str, Any]) -> None:
+    entry = next(e for e in IngestLog(bad["lakehouse"]).entries() if e.file_name == "multiline.csv")
+    assert entry.data_rows == entry.bronze_rows == 4  # records, not the file's 6 data lines
+    multi = by_id(bad, "p-multi")
+    assert multi["ADDRESS"] == "12 Elm St\nApt 3" and multi["FIRST"] == 'Ann "Annie"'
+    assert multi["_rescue_reason"] is None and multi["BIRTHDATE"] == date(1980, 2, 3)
+    dated = by_id(bad, "p-multi-date")  # a quoted, bad date: rescued unquoted, its line named
+    assert dated["CITY"] == "Boston, MA" and dated["BIRTHDATE"] is None
+    assert '"BIRTHDATE":"1980-13-45"' in dated["_rescued_data"]
+    assert "BIRTHDATE: '1980-13-45' is not a date" in dated["_rescue_reason"]
+    numbered = by_id(bad, "p-multi-num")
+    assert numbered["INCOME"] is None and '"INCOME":"12.5x"' in numbered["_rescued_data"]
+    found = [str(f) for f in bad["report"].findings if "multiline.csv" in str(f)]
+    assert any("BIRTHDATE" in f and "line(s) 4" in f for f in found), found
+    assert any("INCOME" in f and "line(s) 5" in f for f in found), found
+    assert any("line breaks kept" in f for f in found), found
+    short = by_id(bad, "p-multi-short")  # cut only at the delimiters outside quotes
+    assert json.loads(short["_rescued_data"]) == {"_line": 'p-multi-short,1980-02-03,,"a\nb"'}
+    assert short["_rescue_reason"] == "line has 4 fields, the header has 28"
+    assert any("another number of fields" in f and "line(s) 6" in f for f in found), found
+    assert not [f for f in found if "1980-13-45" in f or "12.5x" in f]
 
 
 def test_unknown_landing_folder_is_reported_and_left_alone(bad: dict[str, Any]) -> None:

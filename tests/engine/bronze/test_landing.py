@@ -93,3 +93,18 @@ def test_files_that_cannot_be_read_as_csv_say_why(tmp_path: Path) -> None:
     assert "header line is not UTF-8" in (reason(b"A,\xe9\n1,2\n") or "")
     assert "repeated in the header: a" in (reason(b"A,B,a\n1,2,3\n") or "")
     assert reason(b"A,B\n1,Jos\xe9\n") is None  # a bad byte in a row: the row is flagged, the file read
+
+
+def test_only_files_with_quoted_line_breaks_are_multiline(tmp_path: Path) -> None:
+    multi = scan_file(write_bytes(tmp_path, "s", "m.csv", b'A,B\n1,"x\r\ny ""z"""\n\n2,"p,q"\n3,r\n'))
+    assert multi.multiline and multi.data_rows == 3  # records: the quoted break and the blank line do not count
+    quoted_header = scan_file(write_bytes(tmp_path, "s", "h.csv", b'"A","B"\n1,"x\ny"\n'))
+    assert quoted_header.multiline and quoted_header.header == ("A", "B")
+    one_line = scan_file(write_bytes(tmp_path, "s", "q.csv", b'A,B\n1,"x,y"\n2,z\n'))
+    assert not one_line.multiline and one_line.data_rows == 2
+    stray = scan_file(write_bytes(tmp_path, "s", "stray.csv", b'A,B\n1,"x\n2,y\n3,z\n'))  # never closes
+    assert not stray.multiline and stray.data_rows == 3  # read line by line, each line flagged
+    after = scan_file(write_bytes(tmp_path, "s", "after.csv", b'A,B\n1,"x\ny"z\n2,w\n'))  # text after the quote
+    assert not after.multiline and after.data_rows == 3
+    other = scan_file(write_bytes(tmp_path, "s", "o.csv", b"A;B\n1;'x\ny'\n"), delimiter=";", quote="'")
+    assert other.multiline and other.quote == "'" and other.data_rows == 1

@@ -20,3 +20,11 @@ def test_lines_of_rescued_values_by_column_and_whole_line(tmp_path: Path) -> Non
 def test_compressed_files_are_located_too(tmp_path: Path) -> None:
     scan = scan_file(write_bytes(tmp_path, "s", "f.csv.gz", gzip.compress(b"Id,D\n1,ok\n2,bad\n")))
     assert locate(scan, {"D": 1}, {"D": {"bad"}}, ",") == {"D": [3]}
+
+
+def test_records_of_multiline_files_are_named_by_their_first_line(tmp_path: Path) -> None:
+    data = b'Id,D,E\n1,"a\nb",ok\n2,"bad, really",ok\n3,x\n4,"c\nd",bad\n'
+    scan = scan_file(write_bytes(tmp_path, "s", "m.csv", data))
+    assert scan.multiline
+    found = locate(scan, {"D": 1, "E": 2, LINE: None}, {"D": {"bad, really"}, "E": {"bad"}, LINE: {"3,x"}}, ",")
+    assert found == {"D": [4], "E": [6], LINE: [5]}
