@@ -27,7 +27,7 @@ from framework.engine.session import local_session
 from framework.engine.types import struct
 from framework.generate import generate
 from framework.specs.bronze import BronzeSpec
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 
 
 def bare_copy(spark: SparkSession, lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> None:

@@ -44,8 +44,8 @@ from framework.engine.session import local_session
 from framework.engine.targets.load import LoadResult, build_sequence, load_target
 from framework.engine.targets.sources import Versions
 from framework.generate import GenerateReport, generate
-from framework.specs.catalog import load_catalog
 from framework.specs.current import current_sources
+from framework.specs.loader import load_catalog
 
 RESULTS = Path("bench/results")
 MARKDOWN = Path("BENCHMARKS.md")

@@ -17,7 +17,7 @@ import jsonschema
 import yaml
 
 from framework.config.errors import ConfigError
-from framework.specs.errors import did_you_mean
+from framework.text import did_you_mean
 
 HOME_ENV = "MEDALLION_HOME"
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "specs" / "schemas" / "environment.schema.json"

@@ -14,6 +14,7 @@ from framework.engine.report import Report
 from framework.specs.catalog import SpecCatalog
 from framework.specs.current import current_sources
 from framework.specs.reconcile import Check, CheckSet
+from framework.specs.targets.sources import target_specs
 
 SAMPLES = 5
 
@@ -107,8 +108,6 @@ CHECK_KINDS: dict[str, Callable[[Scope, Check], tuple[int, tuple[str, ...]]]] = 
 
 def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
                tables: list[str] | None = None) -> list[CheckResult]:
-    from framework.specs.targets.sources import target_specs
-
     targets = target_specs(catalog)
     check_sets: dict[str, CheckSet] = catalog.by_kind.get("checks", {})
     results = []

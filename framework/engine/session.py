@@ -16,10 +16,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framework.config.cache import cache_root
+
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-CACHE_ENV = "MEDALLION_CACHE"
 LOG_CONFIG = Path(__file__).resolve().parent / "log4j2.properties"
 
 
@@ -43,10 +44,6 @@ def delta_coordinates(spark_version: str | None = None, delta_version: str | Non
 def _major_minor(version: str) -> tuple[int, int]:
     major, minor = version.split(".")[:2]
     return int(major), int(minor)
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get(CACHE_ENV, Path.home() / ".cache" / "medallion"))
 
 
 def jar_folder(coordinates: str | None = None) -> Path:

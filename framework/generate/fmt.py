@@ -71,13 +71,6 @@ def stamp(t: int) -> str:
     return f"{text}T{hour:02d}:{minute:02d}:{second:02d}Z"
 
 
-def age_years(birth: int, at: int) -> int:
-    """Completed years of age at ``at`` (a birthday later in the year has not happened yet)."""
-    b = _to_date(birth)
-    a = _to_date(at)
-    return a.year - b.year - ((a.month, a.day) < (b.month, b.day))
-
-
 def money(cents: int) -> str:
     """Two decimals, as Synthea's ``%.2f``; amounts are kept in integer cents to stay exact."""
     sign = "-" if cents < 0 else ""

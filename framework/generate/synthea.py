@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from framework.engine.session import cache_root
+from framework.config.cache import cache_root
 from framework.generate.report import FileReport, GenerateReport
 from framework.generate.schema import SOURCES
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from framework.config import Environment
 from framework.engine.report import Report
-from framework.specs.catalog import SpecCatalog, load_catalog
+from framework.specs.catalog import SpecCatalog
+from framework.specs.loader import load_catalog
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

@@ -11,7 +11,7 @@ from framework.engine.stop import stop_point
 from framework.jobs.context import Context
 from framework.jobs.record import record_loads, write_run_report
 from framework.site.runs import RunRecord, TableRun
-from framework.specs.errors import did_you_mean
+from framework.text import did_you_mean
 
 Step = Callable[[Context, list[str] | None, str], None]
 

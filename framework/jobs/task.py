@@ -19,7 +19,8 @@ from framework.config.environment import parse_overrides
 from framework.config.errors import ConfigError
 from framework.jobs.context import Context
 from framework.jobs.pipeline import LAYERS, STEPS, run_layers
-from framework.specs.errors import SpecError, did_you_mean
+from framework.specs.errors import SpecError
+from framework.text import did_you_mean
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
-from framework.specs.errors import Problem, did_you_mean
+from framework.specs.bronze import BronzeSpec
+from framework.specs.catalog import SpecCatalog
+from framework.specs.errors import Problem
 from framework.specs.yaml_source import line_at
-
-if TYPE_CHECKING:
-    from framework.specs.bronze import BronzeSpec
-    from framework.specs.catalog import SpecCatalog
+from framework.text import did_you_mean
 
 _ORDER_ITEM = re.compile(r"^\s*(?P<column>[A-Za-z_][A-Za-z0-9_]*)(\s+(ASC|DESC))?(\s+NULLS\s+(FIRST|LAST))?\s*$",
                          re.IGNORECASE)

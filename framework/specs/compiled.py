@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from framework.specs.catalog import SpecCatalog
-from framework.specs.errors import Problem, SpecError, did_you_mean
-from framework.specs.targets.expressions import literal, quote, table_refs
+from framework.specs.errors import Problem, SpecError
+from framework.specs.targets.expressions import quote, table_refs
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import Relations, TargetPlan
 from framework.specs.targets.sources import REFERENCE, ReferenceData, SourceInfo, reference_data, resolve_source, target_specs
+from framework.text import did_you_mean, sql_string
 
 #: table name -> its qualified name in the lakehouse
 Namer = Callable[[str], str]
@@ -62,7 +63,7 @@ def with_references(query: str, references: Mapping[str, ReferenceData]) -> str:
         return query
     ctes = []
     for name, data in sorted(references.items()):
-        rows = ",\n  ".join("(" + ", ".join(literal(v) for v in row) + ")" for row in data.rows())
+        rows = ",\n  ".join("(" + ", ".join(sql_string(v) for v in row) + ")" for row in data.rows())
         columns = ", ".join(quote(c) for c in data.columns)
         ctes.append(f"{quote(name)} AS (SELECT * FROM VALUES\n  {rows}\n  AS {quote(name)}({columns}))")
     return f"WITH {', '.join(ctes)}\nSELECT * FROM (\n{query}\n) __compiled"

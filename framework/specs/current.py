@@ -27,15 +27,13 @@ recompute the whole state instead (the engine checks that).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from framework.specs.bronze import GROUP, ROW, BronzeSpec
-from framework.specs.targets.expressions import literal, quote
+from framework.specs.catalog import SpecCatalog
+from framework.specs.targets.expressions import quote
 from framework.specs.targets.sources import target_specs
 from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
-
-if TYPE_CHECKING:
-    from framework.specs.catalog import SpecCatalog
+from framework.text import sql_string
 
 #: delivery metadata a current row keeps (that of the first run of its final streak)
 METADATA = ("ingest_run_id", "ingest_timestamp", "source_file")
@@ -106,7 +104,7 @@ class CurrentStatePlan:
         have = {c.lower() for c in present}
         picked = [quote(c.name) if c.name.lower() in have else f"CAST(NULL AS {c.sql_type}) AS {quote(c.name)}"
                   for c in self.spec.columns]
-        where = f" WHERE {RUN} IN ({', '.join(literal(r) for r in runs)})" if runs is not None else ""
+        where = f" WHERE {RUN} IN ({', '.join(sql_string(r) for r in runs)})" if runs is not None else ""
         return f"SELECT {', '.join([*picked, *RESCUE, *METADATA])} FROM {bronze}{where}"
 
     def _versions(self) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+
+# engine/targets/load.py still imports it from here; its rewrite moves that import to framework.text
+from framework.text import did_you_mean  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,3 @@ class SpecError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
-
-def did_you_mean(name: str, known: Collection[str]) -> str | None:
-    """A "did you mean ...?" hint for a misspelt name, or None."""
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    if not close:
-        lowered = {k.lower(): k for k in known}
-        if name.lower() in lowered:
-            close = [lowered[name.lower()]]
-    return f"did you mean {close[0]!r}?" if close else None

@@ -17,8 +17,8 @@ import sqlglot
 from sqlglot.errors import TokenError
 from sqlglot.tokens import Token, TokenType
 
-from framework.specs.errors import did_you_mean
 from framework.specs.spark_builtins import BUILTINS
+from framework.text import did_you_mean
 
 #: Built-ins that reach outside the query: the JVM (reflection), files, the environment or the
 #: session's user, or that break on serverless compute (input_file_*: use _metadata).

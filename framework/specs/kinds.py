@@ -7,17 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from framework.specs.bronze import parse_bronze
+from framework.specs.catalog import SpecCatalog
 from framework.specs.checks import check_bronze
+from framework.specs.errors import Problem
 from framework.specs.reconcile import check_reconcile, parse_checks
 from framework.specs.targets.checks import check_targets_of
 from framework.specs.targets.parse import parse_target
-
-if TYPE_CHECKING:
-    from framework.specs.catalog import SpecCatalog
-    from framework.specs.errors import Problem
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from framework.specs.errors import Problem, did_you_mean
+from framework.specs.catalog import SpecCatalog
+from framework.specs.errors import Problem
 from framework.specs.functions import refused_functions
+from framework.specs.targets.sources import target_specs
 from framework.specs.yaml_source import line_at
-
-if TYPE_CHECKING:
-    from framework.specs.catalog import SpecCatalog
+from framework.text import did_you_mean
 
 SEVERITIES = ("error", "warn")
 
@@ -63,8 +63,6 @@ def parse_checks(doc: dict[str, Any], file: Path) -> CheckSet:
 
 def check_reconcile(catalog: SpecCatalog) -> list[Problem]:
     """Checks name a real target and real columns of it and of their sources."""
-    from framework.specs.targets.sources import target_specs
-
     targets = target_specs(catalog)
     bronze = {s: set(spec.column_names) for s, spec in catalog.bronze.items()}
     tables: dict[str, set[str]] = {t: set(spec.output_columns) for t, spec in targets.items()}

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framework.specs.errors import Problem, SpecError, did_you_mean
+from framework.specs.errors import Problem, SpecError
 from framework.specs.lineage import LAYERS, Lineage
+from framework.text import did_you_mean
 
 TAG = "tag:"
 

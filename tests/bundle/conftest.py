@@ -8,7 +8,8 @@ import yaml
 from framework.bundle import render_bundle
 from framework.bundle.jobs import ENVIRONMENT
 from framework.config import Environment, load_environment
-from framework.specs.catalog import SpecCatalog, load_catalog
+from framework.specs.catalog import SpecCatalog
+from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT
 
 

@@ -13,8 +13,9 @@ from framework.bundle import plan_jobs, render_bundle
 from framework.bundle.jobs import ENTRY_POINT, PACKAGE
 from framework.config import Environment
 from framework.jobs.pipeline import STEPS
-from framework.specs.catalog import SpecCatalog, load_catalog
+from framework.specs.catalog import SpecCatalog
 from framework.specs.current import current_sources
+from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT
 
 BRONZE, SILVER = "daily_bronze_ingestion_incr", "daily_silver_load_incr"

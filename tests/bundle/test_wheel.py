@@ -71,7 +71,7 @@ def test_the_installed_wheel_finds_its_specs_outside_the_checkout(wheel: Path, t
     script = (
         "import json, framework\n"
         "from framework.config import load_environment, project_root\n"
-        "from framework.specs.catalog import load_catalog\n"
+        "from framework.specs.loader import load_catalog\n"
         "env = load_environment('databricks')\n"
         "catalog = load_catalog(env.tables_path)\n"
         "print(json.dumps({'package': framework.__file__, 'root': str(project_root()), 'runtime': env.runtime,\n"
@@ -84,6 +84,6 @@ def test_the_installed_wheel_finds_its_specs_outside_the_checkout(wheel: Path, t
     found = json.loads(run.stdout)
     assert found["package"].startswith(str(site)) and found["root"] == str(site / SHIPPED)
     assert found["runtime"] == "databricks"
-    from framework.specs.catalog import load_catalog
+    from framework.specs.loader import load_catalog
 
     assert found["kinds"] == {k: sorted(v) for k, v in load_catalog(PROJECT / "tables").by_kind.items()}

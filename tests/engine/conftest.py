@@ -16,9 +16,10 @@ from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.targets.load import LoadResult, build_sequence, expected_rows, load_target
-from framework.engine.testing import assert_frames_equal, assert_unique
-from framework.specs.catalog import SpecCatalog, load_catalog
+from framework.specs.catalog import SpecCatalog
+from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
+from tests.assertions import assert_frames_equal, assert_unique
 from tests.engine.targets.deliveries import Delivery, write
 from tests.helpers import PROJECT, make_env
 

@@ -15,7 +15,7 @@ import pytest
 
 from framework.engine.current import CurrentResult, ingested_runs, rebuilt_state, refresh_current
 from framework.engine.runs import new_run_id
-from framework.engine.testing import assert_frames_equal
+from tests.assertions import assert_frames_equal
 from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import HEADERS, line, patient
 

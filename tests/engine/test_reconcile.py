@@ -8,7 +8,7 @@ from typing import Any
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.reconcile import run_checks
 from framework.engine.report import Report
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT, make_env
 
 

@@ -29,7 +29,7 @@ from framework.generate.synthea import (
     synthea_home,
 )
 from framework.jobs.cli import main
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT, require_real_synthea
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from tests.engine.conftest import Lake
 from tests.helpers import PROJECT, medallion, require_real_synthea, synthea_export, write_bytes
 

@@ -11,7 +11,7 @@ import pytest
 from framework.bundle.jobs import Task
 from framework.config import Environment
 from framework.jobs.task import main, run_task
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT, write_csv
 
 

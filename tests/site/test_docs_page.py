@@ -10,8 +10,8 @@ import pytest
 
 from framework.config import load_environment
 from framework.site.docs import write_docs
-from framework.specs.catalog import load_catalog
 from framework.specs.lineage import lineage
+from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT
 from tests.site.conftest import screenshot
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from framework.specs.catalog import collect, load_catalog
 from framework.specs.errors import SpecError
+from framework.specs.loader import collect, load_catalog
 from tests.helpers import PROJECT
 
 

@@ -8,8 +8,9 @@ import pytest
 import sqlglot
 
 from framework.specs.bronze import GROUP, KEY, ROW
-from framework.specs.catalog import SpecCatalog, collect, load_catalog
+from framework.specs.catalog import SpecCatalog
 from framework.specs.current import CurrentStatePlan, current_sources
+from framework.specs.loader import collect, load_catalog
 from tests.helpers import PROJECT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from framework.specs.catalog import collect, load_catalog
+from framework.specs.loader import collect, load_catalog
 from tests.helpers import PROJECT
 
 

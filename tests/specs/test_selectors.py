@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from framework.specs.catalog import load_catalog
 from framework.specs.errors import SpecError
 from framework.specs.lineage import Lineage, lineage
+from framework.specs.loader import load_catalog
 from framework.specs.selectors import select
 from tests.helpers import PROJECT
 

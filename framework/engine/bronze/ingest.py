@@ -30,7 +30,7 @@ from framework.engine.report import Report
 from framework.engine.runs import run_timestamp
 from framework.engine.stop import stop_point
 from framework.specs.bronze import METADATA_COLUMNS, BronzeSpec
-from framework.specs.errors import did_you_mean
+from framework.text import did_you_mean
 
 
 @dataclass

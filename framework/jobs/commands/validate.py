@@ -5,7 +5,7 @@ import sys
 
 from framework.jobs.commands.base import Command
 from framework.jobs.context import Context
-from framework.specs.catalog import collect
+from framework.specs.loader import collect
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from framework.specs.errors import Problem, did_you_mean
+from framework.specs.catalog import SpecCatalog
+from framework.specs.errors import Problem
 from framework.specs.functions import refused_functions
 from framework.specs.targets.expressions import (
     ExpressionError,
@@ -33,9 +33,7 @@ from framework.specs.targets.sources import (
     target_specs,
 )
 from framework.specs.yaml_source import line_at
-
-if TYPE_CHECKING:
-    from framework.specs.catalog import SpecCatalog
+from framework.text import did_you_mean
 
 
 def check_targets_of(kind: str) -> Callable[[SpecCatalog], list[Problem]]:

@@ -15,6 +15,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+# engine/targets and engine/current still import it from here; their rewrite moves that import to framework.text
+from framework.text import sql_string as literal  # noqa: F401
+
 GENERATORS = (exp.Explode, exp.Posexplode, exp.Inline)
 _ORDER = re.compile(r"^(?P<expr>.*?)(?:\s+(?P<dir>ASC|DESC))?(?:\s+NULLS\s+(?P<nulls>FIRST|LAST))?\s*$",
                     re.IGNORECASE | re.DOTALL)
@@ -97,12 +100,6 @@ def table_refs(text: str) -> set[str]:
     return {t.name for t in parse(text).find_all(exp.Table)}
 
 
-def has_star(text: str) -> bool:
-    tree = parse(text)
-    return any(isinstance(c.this, exp.Star) for c in tree.find_all(exp.Column)) or (
-        isinstance(tree, exp.Star))
-
-
 def window_partitions(text: str) -> list[set[str]]:
     """For each window in an expression, its PARTITION BY expressions (normalised)."""
     partitions = []
@@ -117,10 +114,6 @@ def is_generator(text: str) -> bool:
     while isinstance(tree, exp.Paren | exp.Alias):
         tree = tree.this
     return isinstance(tree, GENERATORS) or type(tree).__name__ == "_ExplodeOuter"
-
-
-def is_aggregate(text: str) -> bool:
-    return any(isinstance(node, exp.AggFunc) for node in parse(text).walk())
 
 
 def normalize_tree(tree: exp.Expr) -> str:
@@ -150,11 +143,6 @@ def order_sql(text: str) -> str:
 def quote(identifier: str) -> str:
     """A backquoted Spark identifier."""
     return "`" + identifier.replace("`", "``") + "`"
-
-
-def literal(value: str) -> str:
-    """A Spark SQL string literal."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def hash_sql(parts: list[str]) -> str:

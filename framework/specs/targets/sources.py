@@ -10,13 +10,10 @@ import csv
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from framework.specs.bronze import GROUP, METADATA_COLUMNS, ROW
-
-if TYPE_CHECKING:
-    from framework.specs.catalog import SpecCatalog
-    from framework.specs.targets.model import TargetSpec
+from framework.specs.catalog import SpecCatalog
+from framework.specs.targets.model import TARGET_LAYERS, TargetSpec
 
 #: what a target reads: a bronze source (through its current state), another target, reference data
 BRONZE, TARGET, REFERENCE = "bronze", "target", "reference"
@@ -73,8 +70,6 @@ def reference_data(root: Path) -> dict[str, ReferenceData]:
 
 def target_specs(catalog: SpecCatalog) -> dict[str, TargetSpec]:
     """Every silver and gold spec by table name."""
-    from framework.specs.targets.model import TARGET_LAYERS
-
     found: dict[str, TargetSpec] = {}
     for layer in TARGET_LAYERS:
         found.update(catalog.by_kind.get(layer, {}))

@@ -15,7 +15,7 @@ from framework.engine.bronze.ingest_log import PENDING, IngestLog
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT, make_env, write_bytes, write_csv
 
 SPECS = load_catalog(PROJECT / "tables").bronze

@@ -15,7 +15,7 @@ import pytest
 from framework.engine.bronze.ingest_log import QUARANTINED, IngestLog
 from framework.engine.bronze.quarantine import quarantined
 from framework.engine.lakehouse import Lakehouse
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from tests.engine.bronze.test_ingest import ORGS, PATIENTS, org, patient
 from tests.helpers import PROJECT, make_env, medallion, write_bytes, write_csv
 

@@ -11,9 +11,9 @@ import pytest
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.load import expected_rows
-from framework.engine.testing import assert_frames_equal
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
+from tests.assertions import assert_frames_equal
 from tests.helpers import medallion
 
 SILVER, GOLD = "claims_silver", "member_monthly_snapshot_gold"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from framework.specs.catalog import load_catalog
+from framework.specs.loader import load_catalog
 from framework.specs.targets.expressions import (
     ColumnRef,
     ExpressionError,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from framework.specs.catalog import collect, load_catalog
 from framework.specs.errors import Problem
 from framework.specs.kinds import SCHEMAS
+from framework.specs.loader import collect, load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.helpers import PROJECT
 

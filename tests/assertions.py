@@ -1,4 +1,4 @@
-"""Assertions on tables and DataFrames, chispa-like: one small API for tests and checks."""
+"""Assertions on tables and DataFrames, chispa-like: one small API for the tests (not shipped in the wheel)."""
 
 from __future__ import annotations
 
