@@ -18,9 +18,10 @@ from pyspark.sql.types import StringType, StructField, StructType
 
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.control import CURRENT, Entry, Seen
-from framework.specs.targets.expressions import literal, quote
+from framework.specs.targets.expressions import quote
 from framework.specs.targets.plan import Relations
 from framework.specs.targets.sources import BRONZE, REFERENCE, TARGET, ReferenceData, SourceInfo
+from framework.text import sql_string
 
 
 @dataclass
@@ -167,7 +168,7 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
                 if state.seen is not None and not state.untraceable:
                     start = state.seen[1]
                     if state.version is not None and state.version > start:
-                        feed = f"table_changes({literal(table)}, {start + 1}, {state.version})"
+                        feed = f"table_changes({sql_string(table)}, {start + 1}, {state.version})"
                         queries["chg"] = f"SELECT {columns} FROM {feed}"
                         queries["prev"] = _previous(info, table, start, queries["cur"], feed)
                     else:
