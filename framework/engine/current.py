@@ -22,8 +22,8 @@ from framework.engine.targets.control import Control, Entry
 from framework.specs.bronze import METADATA_COLUMNS, BronzeSpec
 from framework.specs.catalog import SpecCatalog
 from framework.specs.current import CurrentStatePlan
-from framework.specs.targets.expressions import literal
 from framework.specs.targets.sources import BRONZE
+from framework.text import sql_string
 
 FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
 
@@ -65,7 +65,7 @@ def ingested_runs(lakehouse: Lakehouse, sources: Iterable[str]) -> dict[str, lis
     log = IngestLog(lakehouse)
     rows = lakehouse.sql(
         f"SELECT source, sort_array(collect_set(ingest_run_id)) AS runs FROM ({log.latest_sql()}) "
-        f"WHERE status = '{INGESTED}' AND source IN ({', '.join(literal(s) for s in wanted)}) GROUP BY source").collect()
+        f"WHERE status = '{INGESTED}' AND source IN ({', '.join(sql_string(s) for s in wanted)}) GROUP BY source").collect()
     for row in rows:
         found[row["source"]] = list(row["runs"])
     return found

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# engine/targets/load.py still imports it from here; its rewrite moves that import to framework.text
-from framework.text import did_you_mean  # noqa: F401
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framework.engine.lakehouse import Lakehouse
-from framework.specs.targets.expressions import literal
+from framework.text import sql_string
 
 TABLE = "medallion_control"
 COLUMNS = {
@@ -59,7 +59,7 @@ def _sql(value: object) -> str:
         return "NULL"
     if isinstance(value, int):
         return str(value)
-    return literal(str(value))
+    return sql_string(str(value))
 
 
 class Control:
@@ -82,7 +82,7 @@ class Control:
         """What each of the targets has processed (one query)."""
         rows = self.lakehouse.sql(
             f"SELECT target, source, source_kind, run_id, source_version, source_table_id, load_id "
-            f"FROM {self.name} WHERE target IN ({', '.join(literal(t) for t in targets)})").collect()
+            f"FROM {self.name} WHERE target IN ({', '.join(sql_string(t) for t in targets)})").collect()
         return {t: _seen([r for r in rows if r["target"] == t]) for t in targets}
 
 

@@ -39,7 +39,6 @@ from framework.engine.targets.sources import (
     register_views,
 )
 from framework.specs.catalog import SpecCatalog
-from framework.specs.errors import did_you_mean
 from framework.specs.targets.expressions import table_refs
 from framework.specs.targets.graph import build_order
 from framework.specs.targets.model import TargetSpec
@@ -53,6 +52,7 @@ from framework.specs.targets.sources import (
     target_specs,
 )
 from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
+from framework.text import did_you_mean
 
 CHECKPOINTS = ("merge",)
 FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"

@@ -18,9 +18,10 @@ from pyspark.sql.types import StringType, StructField, StructType
 
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.control import CURRENT, Entry, Seen
-from framework.specs.targets.expressions import literal, quote
+from framework.specs.targets.expressions import quote
 from framework.specs.targets.plan import Relations
 from framework.specs.targets.sources import BRONZE, REFERENCE, TARGET, ReferenceData, SourceInfo
+from framework.text import sql_string
 
 
 @dataclass
@@ -117,6 +118,26 @@ def _empty(info: SourceInfo) -> str:
     return f"SELECT {columns} WHERE FALSE"
 
 
+def _previous(info: SourceInfo, table: str, start: int, current: str, feed: str) -> str:
+    """The rows as of version `start`. A keyed table's are rebuilt from the rows now and the feed
+    since: the rows of keys the feed does not name, plus each named key's first pre-image (none
+    when its first change inserted it). That reads the snapshot now, which Delta keeps, where
+    time travel to `start` makes Delta rebuild an old snapshot in every statement that reads it."""
+    columns = ", ".join(quote(c) for c in info.columns)
+    if not info.key:
+        return f"SELECT {columns} FROM {table} VERSION AS OF {start}"
+    key = ", ".join(quote(k) for k in info.key)
+    same = " AND ".join(f"__c.{quote(k)} <=> __f.{quote(k)}" for k in info.key)
+    # within one commit a key's pre-image (or delete) precedes its insert: a replaced table's
+    # commit deletes every old row and inserts every new one
+    first = ("row_number() OVER (PARTITION BY " + key + " ORDER BY _commit_version, "
+             "CASE WHEN _change_type = 'insert' THEN 1 ELSE 0 END)")
+    before = (f"SELECT {columns} FROM (SELECT *, {first} AS __n FROM {feed} "
+              f"WHERE _change_type <> 'update_postimage') WHERE __n = 1 AND _change_type <> 'insert'")
+    kept = f"SELECT __c.* FROM ({current}) __c LEFT ANTI JOIN (SELECT {key} FROM {feed}) __f ON {same}"
+    return f"{kept} UNION ALL {before}"
+
+
 def register_reference(lakehouse: Lakehouse, reference: ReferenceData) -> None:
     """Reference data as a temp view named after its file, for expressions to read."""
     schema = StructType([StructField(c, StringType()) for c in reference.columns])
@@ -146,9 +167,12 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
             if not full:
                 if state.seen is not None and not state.untraceable:
                     start = state.seen[1]
-                    queries["prev"] = f"SELECT {columns} FROM {table} VERSION AS OF {start}"
-                    queries["chg"] = (f"SELECT {columns} FROM table_changes({literal(table)}, {start + 1}, {state.version})"
-                                      if state.version is not None and state.version > start else _empty(info))
+                    if state.version is not None and state.version > start:
+                        feed = f"table_changes({sql_string(table)}, {start + 1}, {state.version})"
+                        queries["chg"] = f"SELECT {columns} FROM {feed}"
+                        queries["prev"] = _previous(info, table, start, queries["cur"], feed)
+                    else:
+                        queries["prev"], queries["chg"] = queries["cur"], _empty(info)
                 else:
                     queries["prev"] = queries["chg"] = _empty(info)
         current[name] = f"({queries['cur']})"

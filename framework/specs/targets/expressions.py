@@ -15,9 +15,6 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-# engine/targets and engine/current still import it from here; their rewrite moves that import to framework.text
-from framework.text import sql_string as literal  # noqa: F401
-
 GENERATORS = (exp.Explode, exp.Posexplode, exp.Inline)
 _ORDER = re.compile(r"^(?P<expr>.*?)(?:\s+(?P<dir>ASC|DESC))?(?:\s+NULLS\s+(?P<nulls>FIRST|LAST))?\s*$",
                     re.IGNORECASE | re.DOTALL)
