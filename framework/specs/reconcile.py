@@ -7,7 +7,7 @@ conservation); `severity` decides whether a failure fails the run (`error`) or i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ class Check:
     source_key: tuple[str, ...] = ()  # conservation: expressions over the source naming one target row
     key: tuple[str, ...] = ()  # conservation: the target columns holding the same values
     index: int = 0  # position in the file, for located messages
+    expected: str | None = None  # warn checks: why failures are expected by design (reported as a note)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,12 @@ class CheckSet:
 
 
 def _check(raw: dict[str, Any], index: int) -> Check:
-    kind = next(k for k in raw if k not in ("severity", "name"))
+    check = _kind(raw, index)
+    return replace(check, expected=raw["expected"]) if raw.get("expected") else check
+
+
+def _kind(raw: dict[str, Any], index: int) -> Check:
+    kind = next(k for k in raw if k not in ("severity", "name", "expected"))
     body = raw[kind]
     severity = raw.get("severity", "error")
     if kind in ("unique", "not_null", "non_negative"):

@@ -37,6 +37,8 @@ def test_claims_checks_catch_duplicates_orphans_gaps_and_negatives(spark: Any, t
     assert results["non_negative(claim_amount, units)"].samples == ("t9",)
     assert results["not_null(claim_transaction_id, claim_id, patient_id, transaction_type)"].passed
     errors = [str(f) for f in report.of_level("error")]
-    warnings = [str(f) for f in report.of_level("warning")]
     assert len(errors) == 4 and any("missing c1/2" in e for e in errors)
-    assert any("references(patient_id -> patients.Id)" in w and "t9" in w for w in warnings)
+    # a patient not delivered yet is expected (the spec says why): a note, not a warning
+    assert not any("patient_id" in str(f) for f in report.of_level("warning"))
+    notes = [str(f) for f in report.of_level("info") if "references(patient_id -> patients.Id)" in str(f)]
+    assert len(notes) == 1 and "t9" in notes[0] and "expected (late-arriving rows" in notes[0], notes

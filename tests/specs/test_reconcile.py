@@ -40,3 +40,15 @@ def test_a_check_set_for_a_missing_target_and_a_bad_kind(tmp_path: Path) -> None
     (tmp_path / "tables" / "silver" / "x.checks.yml").write_text("kind: checks\ntable: claim_silver\nchecks:\n  - unique: a\n")
     problems = "\n".join(str(p) for p in collect(tmp_path / "tables")[1])
     assert "no target table 'claim_silver'" in problems and "did you mean 'claims_silver'" in problems
+
+
+def test_an_expected_failure_is_declared_on_warn_checks_only(tmp_path: Path) -> None:
+    catalog = load_catalog(PROJECT / "tables")
+    late = [c for c in catalog.by_kind["checks"]["claims_silver"].checks if c.expected]
+    assert [(c.kind, c.column, c.severity) for c in late] == [("references", "patient_id", "warn")]
+    assert "late-arriving" in (late[0].expected or "")
+    shutil.copytree(PROJECT / "tables", tmp_path / "tables")
+    (tmp_path / "tables" / "silver" / "x.checks.yml").write_text(
+        "kind: checks\ntable: claims_silver\nchecks:\n  - unique: claim_id\n    expected: some claims repeat\n")
+    problems = "\n".join(str(p) for p in collect(tmp_path / "tables")[1])
+    assert "x.checks.yml" in problems and "severity" in problems, problems
