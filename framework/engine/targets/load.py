@@ -39,7 +39,7 @@ from framework.engine.targets.sources import (
     register_views,
 )
 from framework.specs.catalog import SpecCatalog
-from framework.specs.targets.expressions import table_refs
+from framework.specs.compiled import referenced_tables
 from framework.specs.targets.graph import build_order
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import Relations, TargetPlan
@@ -86,18 +86,10 @@ def _spec(catalog: SpecCatalog, table: str) -> TargetSpec:
     return specs[table]
 
 
-def _references(spec: TargetSpec) -> set[str]:
-    texts = [c.expr.text for c in spec.columns] + [s.expr.text for s in spec.derived]
-    texts += [e.text for a in spec.aggregates for e in (a.when, a.where) if e is not None]
-    texts += [m.text for a in spec.aggregates for _, m in a.measures]
-    texts += [spec.where.text] if spec.where is not None else []
-    return {name for text in texts for name in table_refs(text)}
-
-
 def _sources(catalog: SpecCatalog, spec: TargetSpec) -> tuple[dict[str, SourceInfo], dict[str, ReferenceData]]:
     references = reference_data(catalog.root)
     infos: dict[str, SourceInfo] = {}
-    for name in [*spec.sources, *sorted(_references(spec))]:
+    for name in [*spec.sources, *sorted(referenced_tables(spec))]:
         info = resolve_source(catalog, name)
         if info is None:
             raise TargetError(f"{spec.table} reads {name!r}, which no spec or reference file defines "
