@@ -33,11 +33,15 @@ def gold_summary(lakehouse: Lakehouse) -> tuple[list[dict[str, Any]], list[dict[
     of the gold table; empty when it does not exist."""
     if not lakehouse.exists(GOLD):
         return [], []
-    months = (f"SELECT format_string('%04d-%02d', year, month) AS month, sum(member_months) AS members, "
-              f"sum(total_cost) AS cost, risk_tier FROM {lakehouse.name(GOLD)} GROUP BY year, month, risk_tier")
-    pmpm = lakehouse.sql(f"SELECT month, sum(members) AS members, round(sum(cost) / sum(members), 2) AS pmpm "
-                         f"FROM ({months}) GROUP BY month ORDER BY month").collect()
-    recent = {r["month"] for r in pmpm[-12:]}
-    tiers = lakehouse.sql(f"SELECT month, risk_tier AS tier, members FROM ({months}) ORDER BY month, tier").collect()
-    return ([{"month": r["month"], "members": int(r["members"]), "pmpm": float(r["pmpm"])} for r in pmpm],
-            [{"month": r["month"], "tier": r["tier"], "members": int(r["members"])} for r in tiers if r["month"] in recent])
+    rows = lakehouse.sql(f"SELECT format_string('%04d-%02d', year, month) AS month, risk_tier AS tier, "
+                         f"sum(member_months) AS members, sum(total_cost) AS cost FROM {lakehouse.name(GOLD)} "
+                         "GROUP BY year, month, risk_tier ORDER BY month, tier").collect()
+    totals: dict[str, list[float]] = {}  # month -> [members, cost], in month order
+    for row in rows:
+        month = totals.setdefault(row["month"], [0.0, 0.0])
+        month[0] += float(row["members"] or 0)
+        month[1] += float(row["cost"] or 0)
+    pmpm = [{"month": m, "members": int(members), "pmpm": round(cost / members, 2)}
+            for m, (members, cost) in totals.items() if members]
+    recent = set(list(totals)[-12:])
+    return pmpm, [{"month": r["month"], "tier": r["tier"], "members": int(r["members"])} for r in rows if r["month"] in recent]

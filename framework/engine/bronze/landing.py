@@ -114,8 +114,9 @@ def survey(root: Path, sources: set[str]) -> Landing:
 
 
 def scan_file(path: Path, *, max_bad_lines: int = 5, delimiter: str = ",", quote: str = RFC_QUOTE) -> FileScan:
-    """Fingerprint and count one file in a single pass over its (decompressed) bytes (two, when
-    it holds a `quote` character: see `multiline_records`)."""
+    """Fingerprint and count one file in a single pass over its bytes (a compressed file's raw
+    bytes are read once more for the fingerprint; a file holding a `quote` character is parsed
+    once more: see `multiline_records`)."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     newlines = blanks = size = 0
@@ -125,12 +126,15 @@ def scan_file(path: Path, *, max_bad_lines: int = 5, delimiter: str = ",", quote
     last_byte = b""
     binary = quoted = False
     quote_byte = quote.encode()
+    plain = kind_of(path) == ".csv"  # its bytes as read are the bytes delivered: fingerprinted on the way
     try:
         with open_data(path) as handle:
             while chunk := handle.read(CHUNK):
                 if size == 0:
                     first = chunk[: chunk.find(b"\n") + 1 or len(chunk)]
                 size += len(chunk)
+                if plain:
+                    digest.update(chunk)
                 binary = binary or b"\0" in chunk
                 quoted = quoted or quote_byte in chunk
                 window = carry + chunk
@@ -142,9 +146,10 @@ def scan_file(path: Path, *, max_bad_lines: int = 5, delimiter: str = ",", quote
                 last_byte = chunk[-1:]
     except (OSError, EOFError, zlib.error) as error:  # a damaged archive (gzip raises BadGzipFile, an OSError)
         return _unreadable(path, f"cannot be decompressed ({error})")
-    with path.open("rb") as raw:  # the fingerprint is of the file as delivered
-        while chunk := raw.read(CHUNK):
-            digest.update(chunk)
+    if not plain:  # the fingerprint is of the file as delivered
+        with path.open("rb") as raw:
+            while chunk := raw.read(CHUNK):
+                digest.update(chunk)
     has_bom = first.startswith(BOM)
     header_text = first[len(BOM):] if has_bom else first
     header_line = header_text.decode("utf-8", errors="replace").rstrip("\r\n")

@@ -49,6 +49,8 @@ def test_same_content_same_fingerprint(tmp_path: Path) -> None:
     b = scan_file(write_csv(tmp_path, "t", "b.csv", ["A"], [["1"]]))
     c = scan_file(write_csv(tmp_path, "u", "c.csv", ["A"], [["2"]]))
     assert a.sha256 == b.sha256 != c.sha256
+    # a plain file's fingerprint is taken in the counting pass: the hash of its bytes
+    assert a.sha256 == hashlib.sha256(a.path.read_bytes()).hexdigest()
 
 
 def test_survey_separates_known_sources_unknown_folders_and_strays(tmp_path: Path) -> None:
