@@ -32,6 +32,17 @@ def _shares_fixtures(item: pytest.Item) -> bool:
     return bool(scopes & {"module", "class", "package"})
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """With `$MEDALLION_TEST_TIMES` set (.ci/run sets it), one line per test phase as it ends:
+    seconds, phase, outcome, test. Written as it happens, so a run stopped by a time limit still
+    shows where its time went (.ci/run prints the slowest lines on exit)."""
+    path = os.environ.get("MEDALLION_TEST_TIMES")
+    # under xdist the controller sees every worker's reports: it writes, the workers do not
+    if path and report.duration >= 1 and "PYTEST_XDIST_WORKER" not in os.environ:
+        with open(path, "a", encoding="utf-8") as times:
+            times.write(f"{report.duration:.1f}\t{report.when}\t{report.outcome}\t{report.nodeid}\n")
+
+
 @pytest.fixture(scope="session")
 def lakehouse_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("lakehouse")

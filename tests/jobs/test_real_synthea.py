@@ -2,11 +2,17 @@
 pipeline (docs/synthea.md lists the releases and what differs between them).
 
 Per release, real Synthea's export of about ten patients (`medallion generate --engine synthea
---synthea-release V`, run once per machine and kept in the cache) arrives the way new data does:
-first the export with half of the patients, then the whole export again. `medallion run` after
-each, then `medallion check`. Asserted: every landed line is in bronze, no value is rescued (a
+--synthea-release V`, run once per machine and kept in the cache) goes through `medallion run`,
+then `medallion check`. Asserted: every landed line is in bronze, no value is rescued (a
 release's own output fits our types), no per-row warning is printed, every check passes, and
-every target equals a full rebuild with unique keys.
+every target holds rows.
+
+The oldest release, the one that differs most (no end date, START_YEAR payer transitions),
+arrives the way new data does: first the export with half of the patients, then the whole export
+again, and every target must then equal a full rebuild with unique keys. The other releases load
+once: their incremental path is the same engine over the same columns, and the pinned release's
+is proven on a real re-export by test_real_synthea_reexport (an incremental load is the costly
+part of this matrix: one per release tripled its time in CI).
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ pytestmark = pytest.mark.slow
 
 #: Every 3.x release on Maven Central (3.4 is not published there)
 RELEASES = ["3.0.0", "3.1.0", "3.2.0", "3.3.0"]
+#: the release delivered in two parts (an incremental load) and compared with a full rebuild
+DELIVERED_IN_TWO = "3.0.0"
 PATIENTS, SEED = 10, 11
 PATIENT_COLUMNS = ("PATIENT", "PATIENTID")  # patients.csv: its Id
 
@@ -58,8 +66,11 @@ def test_a_real_synthea_release_loads_clean(release: str, spark: Any, env: Envir
     ids = sorted(line.split(",", 1)[0] for line in (export / "patients" / "patients.csv").read_text().splitlines()[1:])
     assert len(ids) >= PATIENTS
 
-    first = land(export, env.landing_path, set(ids[: len(ids) // 2]))
-    assert medallion(env, spark, "run") == 0, capsys.readouterr().err
+    in_two = release == DELIVERED_IN_TWO
+    first: dict[str, bytes] = {}
+    if in_two:
+        first = land(export, env.landing_path, set(ids[: len(ids) // 2]))
+        assert medallion(env, spark, "run") == 0, capsys.readouterr().err
     whole = land(export, env.landing_path)
     assert medallion(env, spark, "run") == 0, capsys.readouterr().err
     printed = capsys.readouterr()
@@ -73,13 +84,15 @@ def test_a_real_synthea_release_loads_clean(release: str, spark: Any, env: Envir
     # byte (organizations, providers, payers) is skipped
     bronze = load_catalog(PROJECT / "tables").bronze
     for source, data in whole.items():
-        expected = data_rows(first[source]) + (data_rows(data) if data != first[source] else 0)
+        before = first.get(source)
+        expected = (data_rows(before) if before else 0) + (data_rows(data) if data != before else 0)
         rows, rescued = spark.sql(f"SELECT count(*), count(_rescued_data) "
                                   f"FROM {env.table_name(bronze[source].table)}").first()
         assert (rows, rescued) == (expected, 0), source
 
-    lake = Lake(Lakehouse(spark, env), load_catalog(env.tables_path))
-    lake.check()  # every target equals a full rebuild from bronze, no key repeats
+    if in_two:
+        lake = Lake(Lakehouse(spark, env), load_catalog(env.tables_path))
+        lake.check()  # every target equals a full rebuild from bronze, no key repeats
     for target in ("claims_silver", "patient_encounters_silver", "medications_silver", "procedures_silver"):
         assert spark.table(env.table_name(target)).count() > 0, target
     gold = spark.table(env.table_name("member_monthly_snapshot_gold"))
