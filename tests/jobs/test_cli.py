@@ -45,13 +45,15 @@ def test_console_is_quiet_by_default_and_verbose_on_request(tmp_path: Path) -> N
     import sys
 
     def sql(*extra: str) -> str:
+        # a fresh lakehouse has Spark's `default` schema only (`sql` reads, it creates nothing)
         command = [sys.executable, "-m", "framework.jobs.cli", *extra, "--set", f"lakehouse={tmp_path / 'lake'}",
-                   "--set", f"landing={tmp_path / 'landing'}", "sql", "SELECT 1 AS one"]
+                   "--set", f"landing={tmp_path / 'landing'}", "--set", "schema=default", "sql", "SELECT 1 AS one"]
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=PROJECT,
                               env={**os.environ, "PYSPARK_PYTHON": sys.executable})
         assert done.returncode == 0, done.stderr
         return done.stderr
 
+    (tmp_path / "lake").mkdir()  # `sql` reads a lakehouse, it does not create one (tests/jobs/test_paths.py)
     quiet = sql()
     assert [line for line in quiet.splitlines() if not line.startswith("starting local Spark")] == []
     assert "Using incubator modules" in (tmp_path / "lake" / "_logs" / "jvm.log").read_text()

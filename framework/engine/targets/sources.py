@@ -186,11 +186,13 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
 
 
 def _unreadable(lakehouse: Lakehouse, feeds: Mapping[str, str]) -> list[str]:
-    """The change-feed queries that do not plan (the feed may be off for those versions, or
-    vacuumed): all of them probed in one statement, one by one only when that fails."""
+    """The change-feed queries that cannot be read (the feed may be off for those versions, or
+    vacuumed): all of them probed in one statement, one by one only when that fails. Each probe
+    reads one row: under `LIMIT 0` Spark drops the scan before Delta looks at the feed, and a
+    missing feed goes unnoticed until the load's own statement fails on it."""
     def plans(queries: list[str]) -> bool:
         try:
-            lakehouse.sql(" UNION ALL ".join(f"(SELECT 1 AS __probe FROM {q} LIMIT 0)" for q in queries)).collect()
+            lakehouse.sql(" UNION ALL ".join(f"(SELECT 1 AS __probe FROM {q} LIMIT 1)" for q in queries)).collect()
         except Exception:  # any failure means: recompute everything instead
             return False
         return True

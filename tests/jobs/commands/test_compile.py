@@ -23,8 +23,10 @@ def _compiled(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str], 
     capsys.readouterr()
     assert medallion(env, spark, "compile", "--table", table, part) == 0
     out = capsys.readouterr().out
-    return [s for s in re.split(r";\n", out) if s.strip() and not all(
-        line.startswith("--") for line in s.strip().splitlines())]
+    # each statement is printed as `STATEMENT;` and a blank line, the first after a comment line
+    statements = ["\n".join(line for line in chunk.strip().splitlines() if not line.startswith("--"))
+                  for chunk in re.split(r";\n", out)]
+    return [s for s in statements if s]
 
 
 def _through_sql(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str], statements: list[str]) -> None:
