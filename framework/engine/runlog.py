@@ -22,12 +22,17 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.lock import holder
 from framework.engine.report import Finding, Report
 from framework.engine.types import struct
+from framework.text import sql_string
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
 
 TABLE = "medallion_run_log"
 END = "end"  # the level of the last line of a run that finished
@@ -136,9 +141,7 @@ def flush(lakehouse: Lakehouse, scope: str | None = None) -> list[Entry]:
     if entries:
         lakehouse.ensure_schema()
         lakehouse.create_table(TABLE, COLUMNS, "medallion: every warning and error of every run")
-        rows = [tuple(_value(e, name) for name in COLUMNS) for e in entries]
-        frame = lakehouse.spark.createDataFrame(rows, struct(COLUMNS))
-        frame.write.format("delta").mode("append").saveAsTable(lakehouse.name(TABLE))
+        _frame(lakehouse, entries).write.format("delta").mode("append").saveAsTable(lakehouse.name(TABLE))
     for path in journals:  # a kill here repeats these rows in the table: readers take distinct ones
         path.unlink(missing_ok=True)  # another flush may have taken a killed flush's claim too
     return entries
@@ -149,16 +152,36 @@ def _value(entry: Entry, name: str) -> Any:
     return datetime.fromisoformat(value) if name == "logged_at" else value
 
 
+def pending(env: Environment) -> list[Entry]:
+    """The entries of every journal not yet moved into the table (a live run's, a dead run's, a
+    killed flush's claim), read where they lie: a reader moves nothing."""
+    folder = journal_folder(env)
+    return [e for path in sorted(folder.glob("*.jsonl*")) for e in _read(path)] if folder.is_dir() else []
+
+
+def _frame(lakehouse: Lakehouse, entries: list[Entry]) -> DataFrame:
+    return lakehouse.spark.createDataFrame([tuple(_value(e, name) for name in COLUMNS) for e in entries],
+                                           struct(COLUMNS))
+
+
 def latest_problems(lakehouse: Lakehouse, runs: int = 3) -> list[dict[str, Any]]:
-    """Warnings and errors of the latest runs, each run marked finished or not."""
-    if not lakehouse.exists(TABLE):
+    """Warnings and errors of the latest runs, each run marked finished, running (it holds the
+    lakehouse lock) or not finished: from the table and from the journals not yet in it."""
+    live = holder(lakehouse.env.lakehouse_path) if lakehouse.env.is_local else None
+    running = sql_string(str(live.get("run_id"))) if live else "NULL"
+    parts = [f"SELECT * FROM {lakehouse.name(TABLE)}"] if lakehouse.exists(TABLE) else []
+    journals = pending(lakehouse.env)
+    if journals:
+        _frame(lakehouse, journals).createOrReplaceTempView("medallion_pending_run_log")
+        parts.append("SELECT * FROM medallion_pending_run_log")
+    if not parts:
         return []
-    name = lakehouse.name(TABLE)
     rows = lakehouse.sql(
-        f"WITH log AS (SELECT DISTINCT * FROM {name}), "
+        f"WITH log AS (SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)})), "
         f"latest AS (SELECT run_id, max(CASE WHEN level = '{END}' THEN 1 ELSE 0 END) AS finished FROM log "
         f"GROUP BY run_id ORDER BY run_id DESC LIMIT {int(runs)}) "
-        "SELECT log.run_id, CASE WHEN finished = 1 THEN 'finished' ELSE 'did not finish' END AS run, stage, level, "
+        f"SELECT log.run_id, CASE WHEN finished = 1 THEN 'finished' WHEN log.run_id = {running} THEN 'running' "
+        "ELSE 'did not finish' END AS run, stage, level, "
         f"coalesce(table_name, '') AS table_name, coalesce(file, '') AS file, line, message FROM log JOIN latest "
         f"USING (run_id) WHERE level IN ('error', 'warning') OR finished = 0 AND level = '{END}' "
         "ORDER BY run_id DESC, seq").collect()

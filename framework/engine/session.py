@@ -108,11 +108,13 @@ def local_conf(lakehouse: Path) -> dict[str, str]:
     }
 
 
-def local_session(lakehouse: Path, *, connect: bool = False) -> SparkSession:
+def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = False) -> SparkSession:
     """Start (or reuse) the local session for a lakehouse folder.
 
     `connect=True` starts pyspark's local Spark Connect server instead: the same protocol
     serverless compute speaks, so the engine can be proven to need nothing else.
+    `reader=True` leaves the Derby catalog alone (a run may hold it): Spark's in-memory catalog,
+    with the lakehouse's tables registered from their folders (framework/engine/readers.py).
     """
     from pyspark.sql import SparkSession
 
@@ -120,6 +122,8 @@ def local_session(lakehouse: Path, *, connect: bool = False) -> SparkSession:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     coordinates = delta_coordinates()
     conf = {**local_conf(lakehouse), **_jar_config(coordinates)}
+    if reader:
+        conf["spark.sql.catalogImplementation"] = "in-memory"
     if connect:
         # The local Connect server takes these settings at start; the client then tries to set
         # them again per session and warns that static ones cannot change. They did apply.
@@ -131,6 +135,10 @@ def local_session(lakehouse: Path, *, connect: bool = False) -> SparkSession:
     with _jvm_output(lakehouse.resolve() / "_logs" / "jvm.log"):
         session = builder.getOrCreate()
     _mark_resolved(coordinates)
+    if reader:
+        from framework.engine.readers import register_tables
+
+        register_tables(session, lakehouse)
     return session
 
 

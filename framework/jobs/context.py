@@ -28,6 +28,7 @@ class Context:
     connect: bool = False  # local Spark Connect instead of a classic local session
     record: RunRecord | None = None  # what the current run did, for its report (framework/site/runs.py)
     wait: bool = False  # a writing command waits for the lakehouse lock instead of failing
+    reader: bool = False  # a reading command: locally, a catalog that works beside a run (see reading())
 
     @cached_property
     def specs(self) -> SpecCatalog:
@@ -40,9 +41,9 @@ class Context:
         if self.env.is_local:
             from framework.engine.session import local_session
 
-            self.report.progress("starting local Spark (Delta Lake, catalog in "
-                                 f"{self.env.lakehouse_path}) ...")
-            return local_session(self.env.lakehouse_path, connect=self.connect)
+            where = "tables read from" if self.reader else "catalog in"
+            self.report.progress(f"starting local Spark (Delta Lake, {where} {self.env.lakehouse_path}) ...")
+            return local_session(self.env.lakehouse_path, connect=self.connect, reader=self.reader)
         from pyspark.sql import SparkSession
 
         active = SparkSession.getActiveSession()
@@ -50,6 +51,15 @@ class Context:
             raise RuntimeError(f"environment {self.env.name!r} runs on Databricks, where the runtime provides "
                                "the Spark session; none is active here. Use --env local to run locally.")
         return active
+
+    def reading(self) -> None:
+        """Mark this command as one that only reads tables: locally its session then names the
+        lakehouse's tables from their folders instead of opening the Derby catalog, which the
+        run writing at the same time may hold (framework/engine/readers.py). Call it before the
+        first use of `spark`."""
+        if "spark" in self.__dict__:
+            raise RuntimeError("reading() must come before the session starts")
+        self.reader = True
 
     @contextmanager
     def writing(self, run_id: str) -> Iterator[None]:

@@ -22,7 +22,8 @@ def hold(lakehouse: Path, pid: int, run_id: str = "R1") -> None:
 
 
 #: every command that writes tables: each takes the lock before Spark starts
-WRITERS = [["run"], ["run", "silver"], ["archive"], ["rebuild", "--table", "claims_silver"]]
+WRITERS = [["run"], ["run", "silver"], ["archive"], ["rebuild", "--table", "claims_silver"],
+           ["sql", "SELECT 1", "DELETE FROM claims_silver WHERE FALSE"]]
 
 
 @pytest.mark.parametrize("command", WRITERS, ids=" ".join)

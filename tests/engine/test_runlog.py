@@ -25,6 +25,11 @@ def test_a_dead_runs_problems_are_in_status_and_reported_again(spark: Any, tmp_p
     report.warning("patients: p.csv", "column BIRTHDATE: value is not a date: 2 row(s), line(s) 3, 5")
     # ... and the process is killed: no end line, nothing in Delta yet
     assert [line.count('"level"') for line in journal.path.read_text().splitlines()] == [1, 1]
+    # status reads the journal where it lies (it may run beside a live run: it moves nothing)
+    shown = latest_problems(Lakehouse(spark, env))
+    assert [(p["run"], p["level"], p["table_name"]) for p in shown] == [("did not finish", "error", "claims"),
+                                                                        ("did not finish", "warning", "patients")]
+    assert journal.path.exists()
     write_csv(env.landing_path, "payers", "payers.csv", ["Id", "NAME"], [["x", "y"]])
     err = io.StringIO()
     with contextlib.redirect_stderr(err):

@@ -14,6 +14,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def _run(context: Context, args: argparse.Namespace) -> int:
     from framework.engine.reconcile import run_checks
 
+    context.reading()  # checks only read: they run beside a run
     results = run_checks(context.lakehouse, context.specs, context.report, args.table)
     for result in results:
         mark = "ok  " if result.passed else ("FAIL" if result.check.severity == "error" else "warn")

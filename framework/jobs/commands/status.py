@@ -14,6 +14,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def _run(context: Context, args: argparse.Namespace) -> int:
     from framework.engine.status import bronze_status
 
+    context.reading()  # works beside a run, which may hold the Derby catalog
     rows = bronze_status(context.lakehouse, context.specs.bronze)
     print(render(list(rows[0]) if rows else [], rows, "table"))
     _print_quarantine(context)
@@ -22,10 +23,9 @@ def _run(context: Context, args: argparse.Namespace) -> int:
 
 
 def _print_problems(context: Context) -> None:
-    from framework.engine.runlog import flush, latest_problems
+    from framework.engine.runlog import latest_problems
 
-    flush(context.lakehouse)  # journals of runs that died, or of one still going
-    rows = latest_problems(context.lakehouse)
+    rows = latest_problems(context.lakehouse)  # with the journals not yet in the table: a live or dead run's
     if rows:
         print("\nproblems of the latest runs (newest first):")
         print(render(list(rows[0]), rows, "table"))
