@@ -18,6 +18,7 @@ from framework.engine.bronze.ingest_log import INGESTED, IngestLog
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
+from framework.engine.stop import stop_point
 from framework.engine.targets.control import Control, Entry
 from framework.specs.bronze import METADATA_COLUMNS, BronzeSpec
 from framework.specs.catalog import SpecCatalog
@@ -106,6 +107,7 @@ def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterabl
             on_result(result)
     # one commit for every state: a refresh that dies before it applies the same runs again next
     # time, which changes nothing more
+    stop_point("current:merged")  # every state merged, the control table not told
     control.record_many(new_run_id(), applied)
     return results
 

@@ -29,6 +29,7 @@ from framework.engine.current import ingested_runs, progress, rebuilt_state, ref
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
+from framework.engine.stop import stop_point
 from framework.engine.targets.control import Control, Seen
 from framework.engine.targets.errors import LoadInterrupted, TargetError
 from framework.engine.targets.sources import (
@@ -143,6 +144,7 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
             _merge(lakehouse, plan, relations, states, result)
         if interrupt_after == "merge":
             raise LoadInterrupted(table, "merge")
+        stop_point(f"loaded:{table}")  # the target written, the control table not told
         control.record(table, load_id, FULL if full else INCREMENTAL,
                        [e for s in states.values() for e in s.entries()])
     finally:

@@ -1,0 +1,124 @@
+"""`kill -9` at every step boundary, then a rerun: the lakehouse ends as if nothing had happened.
+
+`medallion run` runs as its own process (in a process group of its own, with its JVM), and
+`MEDALLION_STOP_AT=<point>` makes it kill itself at a named point (framework/engine/stop.py);
+once, the test kills the whole tree from outside while a target loads. Each killed run's
+successor is the rerun that must repair it, and may itself be killed at a later point: a chain
+through a first delivery (bronze, archive, current states, a silver and the gold load) and an
+incremental one (a MERGE whose control row was never written, a kill from outside). After each
+delivery's chain the lakehouse must hold every delivered line once in bronze, nothing left in
+landing, and every target equal to a full rebuild from bronze with no key twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from framework.config import Environment
+from framework.engine.lakehouse import Lakehouse
+from framework.engine.readers import register_tables
+from framework.engine.stop import ENV as STOP_AT
+from framework.engine.targets.load import build_sequence
+from framework.specs.loader import load_catalog
+from tests.engine.conftest import Lake
+from tests.engine.targets.deliveries import Delivery, d1, d2, write
+from tests.helpers import PROJECT
+
+pytestmark = pytest.mark.slow
+
+CATALOG = load_catalog(PROJECT / "tables")
+FIRST_SILVER = build_sequence(CATALOG, layer="silver")[0]
+GOLD = build_sequence(CATALOG, layer="gold")[-1]
+#: the points each delivery's chain of runs is killed at, in the order a run reaches them
+FIRST = ["bronze:logged",  # every file logged as pending, nothing appended
+         "bronze:appended",  # the first source appended, its log rows not written
+         "after:bronze", "archive:moved",  # one file moved, the log not told
+         "current:merged",  # every current state merged, the control table not told
+         f"loaded:{FIRST_SILVER}",  # a silver table built, the control table not told
+         "after:silver", f"loaded:{GOLD}"]
+SECOND = [f"loaded:{FIRST_SILVER}"]  # the incremental MERGE committed, the control table not told
+OUTSIDE = "silver: "  # the kill from outside: as soon as the first silver table is reported loaded
+
+
+class Crashes:
+    """`medallion run` against one lakehouse folder, in its own process group."""
+
+    def __init__(self, base: Path) -> None:
+        self.schema = f"crash_{uuid.uuid4().hex[:10]}"
+        self.lake, self.landing = base / "lake", base / "landing"
+        self.landing.mkdir(parents=True)
+        self.delivered: dict[str, list[tuple[str, int]]] = {}  # source -> (file, rows) of files bronze takes
+        self._contents: dict[str, set[bytes]] = {}
+
+    def deliver(self, delivery: Delivery, name: str) -> None:
+        write(self.landing, delivery, name)
+        for source, (_, rows) in delivery.items():
+            content = (self.landing / source / f"{name}.csv").read_bytes()
+            if content not in self._contents.setdefault(source, set()):  # a byte-identical file is a duplicate
+                self._contents[source].add(content)
+                self.delivered.setdefault(source, []).append((f"{name}.csv", len(rows)))
+
+    def run(self, stop_at: str | None = None, *, kill_on: str | None = None) -> int:
+        command = [sys.executable, "-m", "framework.jobs.cli", "run", "--set", f"lakehouse={self.lake}",
+                   "--set", f"landing={self.landing}", "--set", f"schema={self.schema}"]
+        environment = {**os.environ, "PYSPARK_PYTHON": sys.executable}
+        environment.pop(STOP_AT, None)
+        if stop_at is not None:
+            environment[STOP_AT] = stop_at
+        process = subprocess.Popen(command, cwd=PROJECT, env=environment, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            assert process.stderr is not None
+            for line in _lines(process.stderr):
+                if kill_on is not None and line.startswith(kill_on):
+                    os.killpg(process.pid, signal.SIGKILL)
+            return process.wait(timeout=900)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # the rest of the tree (the JVM), as `kill -9` of a
+                os.killpg(process.pid, signal.SIGKILL)       # process group would
+
+
+def _lines(stream: Any) -> Iterator[str]:
+    yield from iter(stream.readline, "")
+
+
+def _check(spark: Any, crashes: Crashes) -> None:
+    """Every delivered line once in bronze, landing emptied, every target equal to a full rebuild."""
+    register_tables(spark, crashes.lake)  # name the run's tables in this test's session
+    env = Environment(name="crash", runtime="local", landing=str(crashes.landing), lakehouse=str(crashes.lake),
+                      catalog="spark_catalog", schema=crashes.schema, tables=str(PROJECT / "tables"))
+    lake = Lake(Lakehouse(spark, env), CATALOG)
+    for source, files in crashes.delivered.items():
+        table = lake.lakehouse.name(CATALOG.bronze[source].table)
+        counts = {r["file"]: r["n"] for r in spark.sql(
+            f"SELECT regexp_extract(source_file, '[^/]+$', 0) AS file, count(*) AS n FROM {table} "
+            "GROUP BY 1").collect()}
+        assert counts == dict(files), source
+    assert sorted(crashes.landing.glob("*/*.csv")) == []  # every file archived
+    lake.check()
+
+
+def test_a_run_killed_at_any_step_is_finished_by_the_next(tmp_path: Path, spark: Any) -> None:
+    crashes = Crashes(tmp_path)
+    crashes.deliver(d1(), "d1")
+    for point in FIRST:
+        assert crashes.run(point) == -signal.SIGKILL, f"the run did not reach {point}"
+    assert crashes.run() == 0
+    _check(spark, crashes)
+
+    crashes.deliver(d2(), "d2")
+    for point in SECOND:
+        assert crashes.run(point) == -signal.SIGKILL, f"the run did not reach {point}"
+    assert crashes.run(kill_on=OUTSIDE) == -signal.SIGKILL, f"no line starting {OUTSIDE!r}"
+    assert crashes.run() == 0
+    _check(spark, crashes)
