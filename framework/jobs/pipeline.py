@@ -96,8 +96,31 @@ def run_layers(context: Context, layers: list[str], tables: list[str] | None, co
     steps = PIPELINE if layers == list(LAYERS) else tuple(layers)
     context.specs  # noqa: B018 -- specs that do not validate stop the run before Spark starts
     run_id = new_run_id()
+    whole = steps == PIPELINE and tables is None and context.env.is_local
     with context.writing(run_id):
-        return _run_steps(context, steps, layers, tables, run_id, command)
+        if whole and _nothing_new(context, run_id, command):
+            return finish(context)
+        code = _run_steps(context, steps, layers, tables, run_id, command)
+        if whole and code == 0:
+            from framework.engine.settled import settle
+
+            settle(context.env, run_id)
+        return code
+
+
+def _nothing_new(context: Context, run_id: str, command: str) -> bool:
+    """A run with nothing to do answers from the files alone (framework/engine/settled.py)."""
+    from framework.engine.settled import settled_by
+
+    since = settled_by(context.env, set(context.specs.bronze))
+    if since is None:
+        return False
+    _report_open_quarantine(context)
+    context.report.progress(f"nothing new since run {since}: landing holds no file and no table changed since "
+                            "it ended; every table is up to date")
+    record = context.record = RunRecord(run_id, command)
+    write_run_report(context, record)
+    return True
 
 
 def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tables: list[str] | None,

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 from framework.config import Environment
+from framework.engine.settled import settled_by
+from framework.jobs.context import Context
+from framework.jobs.pipeline import LAYERS, run_layers
 from framework.specs.current import current_sources
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
@@ -39,3 +42,14 @@ def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys:
     known = re.compile(r"(bronze|current|silver|gold|checks|report|archive|summary|starting local Spark)"
                        r"|(INFO|WARNING|ERROR): |    -> ")
     assert [line for line in lines if not known.match(line)] == []
+
+    # nothing new since: the next run answers from the files alone, before Spark starts
+    context = Context(env=env)  # no session given: one would start only if the run needed Spark
+    assert run_layers(context, list(LAYERS), None) == 0
+    assert "spark" not in context.__dict__
+    said = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("report: ")]
+    assert len(said) == 1 and re.fullmatch(r"nothing new since run \S+: landing holds no file and no table changed "
+                                           r"since it ended; every table is up to date", said[0]), said
+    # a table written since (here by `medallion sql`): the next run is a normal one
+    assert medallion(env, spark, "sql", f"UPDATE {catalog.bronze['payers'].table} SET ingest_run_id = ingest_run_id") == 0
+    assert settled_by(env, set(catalog.bronze)) is None
