@@ -42,12 +42,15 @@ GOLD = build_sequence(CATALOG, layer="gold")[-1]
 #: the points each delivery's chain of runs is killed at, in the order a run reaches them
 FIRST = ["bronze:logged",  # every file logged as pending, nothing appended
          "bronze:appended",  # the first source appended, its log rows not written
-         "after:bronze", "archive:moved",  # one file moved, the log not told
+         "archive:moved",  # one file moved, the log not told
          "current:merged",  # every current state merged, the control table not told
          f"loaded:{FIRST_SILVER}",  # a silver table built, the control table not told
-         "after:silver", f"loaded:{GOLD}"]
+         f"loaded:{GOLD}"]
 SECOND = [f"loaded:{FIRST_SILVER}"]  # the incremental MERGE committed, the control table not told
 OUTSIDE = "silver: "  # the kill from outside: as soon as the first silver table is reported loaded
+#: D1 delivers encounter e4 of patient p3 before p3's patient row (D2): gold's patient reference
+#: check fails until then, in any run of D1 (an uninterrupted one too)
+LATE_PATIENT = "member_monthly_snapshot_gold: check references(patient_id -> patients.Id)"
 
 
 class Crashes:
@@ -68,7 +71,8 @@ class Crashes:
                 self._contents[source].add(content)
                 self.delivered.setdefault(source, []).append((f"{name}.csv", len(rows)))
 
-    def run(self, stop_at: str | None = None, *, kill_on: str | None = None) -> int:
+    def run(self, stop_at: str | None = None, *, kill_on: str | None = None) -> tuple[int, list[str]]:
+        """The exit code and the console's lines of one `medallion run`."""
         command = [sys.executable, "-m", "framework.jobs.cli", "run", "--set", f"lakehouse={self.lake}",
                    "--set", f"landing={self.landing}", "--set", f"schema={self.schema}"]
         environment = {**os.environ, "PYSPARK_PYTHON": sys.executable}
@@ -77,12 +81,14 @@ class Crashes:
             environment[STOP_AT] = stop_at
         process = subprocess.Popen(command, cwd=PROJECT, env=environment, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, text=True, start_new_session=True)
+        said = []
         try:
             assert process.stderr is not None
             for line in _lines(process.stderr):
+                said.append(line.rstrip("\n"))
                 if kill_on is not None and line.startswith(kill_on):
                     os.killpg(process.pid, signal.SIGKILL)
-            return process.wait(timeout=900)
+            return process.wait(timeout=900), said
         finally:
             with contextlib.suppress(ProcessLookupError):  # the rest of the tree (the JVM), as `kill -9` of a
                 os.killpg(process.pid, signal.SIGKILL)       # process group would
@@ -108,17 +114,25 @@ def _check(spark: Any, crashes: Crashes) -> None:
     lake.check()
 
 
+def _killed(run: tuple[int, list[str]], where: str) -> None:
+    code, said = run
+    assert code == -signal.SIGKILL, f"the run did not reach {where} (exit {code}):\n" + "\n".join(said[-20:])
+
+
 def test_a_run_killed_at_any_step_is_finished_by_the_next(tmp_path: Path, spark: Any) -> None:
     crashes = Crashes(tmp_path)
     crashes.deliver(d1(), "d1")
     for point in FIRST:
-        assert crashes.run(point) == -signal.SIGKILL, f"the run did not reach {point}"
-    assert crashes.run() == 0
+        _killed(crashes.run(point), point)
+    code, said = crashes.run()
+    errors = [line for line in said if line.startswith("ERROR: ")]
+    assert code == 1 and errors and all(LATE_PATIENT in line for line in errors), "\n".join(said)
     _check(spark, crashes)
 
-    crashes.deliver(d2(), "d2")
+    crashes.deliver(d2(), "d2")  # p3 arrives: every check passes from now on
     for point in SECOND:
-        assert crashes.run(point) == -signal.SIGKILL, f"the run did not reach {point}"
-    assert crashes.run(kill_on=OUTSIDE) == -signal.SIGKILL, f"no line starting {OUTSIDE!r}"
-    assert crashes.run() == 0
+        _killed(crashes.run(point), point)
+    _killed(crashes.run(kill_on=OUTSIDE), f"a line starting {OUTSIDE!r}")
+    code, said = crashes.run()
+    assert code == 0, "\n".join(said)
     _check(spark, crashes)

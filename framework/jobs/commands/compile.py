@@ -24,6 +24,7 @@ def _run(context: Context, args: argparse.Namespace) -> int:
         return 0
     from framework.engine.compiled import compile_incremental
 
+    context.reading()  # it reads the control table and the sources' versions; it runs nothing
     compiled = compile_incremental(context.lakehouse, context.specs, spec.table)
     if isinstance(compiled, str):
         print(f"-- incremental load of {spec.table}: none, {compiled}")
