@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -64,6 +63,7 @@ def write_bytes(landing: Path, source: str, name: str, data: bytes) -> Path:
 def medallion(env: Environment, spark: Any, *args: str) -> int:
     """`medallion ARGS` as the command line runs it, in `env` and an existing Spark session
     (the test process's shared one instead of a new one per command)."""
+    from framework.config.arguments import exit_status
     from framework.engine.report import Report
     from framework.jobs.cli import build_parser
     from framework.jobs.context import Context
@@ -71,11 +71,7 @@ def medallion(env: Environment, spark: Any, *args: str) -> int:
 
     parsed = build_parser().parse_args(list(args))
     context = Context(env=env, report=Report(), spark_session=spark)
-    try:
-        return int(parsed.handler(context, parsed))
-    except SpecError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return exit_status(lambda: int(parsed.handler(context, parsed)), {SpecError: 2})
 
 
 def require_real_synthea() -> None:

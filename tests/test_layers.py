@@ -38,12 +38,7 @@ SPARK_MODULES = ("pyspark", "delta", "py4j")
 
 #: Circles known and allowed for now, each with the work that removes it. The test fails when a
 #: listed circle is gone too, so that its exception is deleted with it.
-KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    # The row and change builders call back into TargetPlan (TYPE_CHECKING imports of plan.py);
-    # the engine rewrite of issue 14 (plan.py, rows.py, changes.py) removes it.
-    frozenset({"framework.specs.targets.plan", "framework.specs.targets.rows", "framework.specs.targets.changes"}):
-        "issue 14: TargetPlan <-> row and change builders",
-}
+KNOWN_CIRCLES: dict[frozenset[str], str] = {}
 
 
 @dataclass(frozen=True)

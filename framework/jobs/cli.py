@@ -7,22 +7,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from framework.config import load_environment
-from framework.config.environment import parse_overrides
-from framework.config.errors import ConfigError
+from framework.config.arguments import USAGE_ERRORS, add_environment_arguments, environment_of, exit_status
 from framework.engine.lock import BUSY_EXIT, LakehouseBusy
 from framework.engine.session import VERBOSE_ENV
 from framework.jobs.commands import COMMANDS
 from framework.jobs.context import Context
 from framework.jobs.paths import PathError, check_paths
-from framework.specs.errors import SpecError
 
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--env", default=argparse.SUPPRESS, help="environment: configs/NAME.yml (default: local)")
-    common.add_argument("--set", dest="overrides", action="append", default=argparse.SUPPRESS, metavar="KEY=VALUE",
-                        help="override a config key, e.g. --set landing=/data/in (repeatable)")
+    add_environment_arguments(common, example="landing=/data/in", defaults=False)
     common.add_argument("--connect", action="store_true", default=argparse.SUPPRESS,
                         help="run through a local Spark Connect session (what serverless speaks)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
@@ -46,20 +41,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "verbose", False):
         os.environ[VERBOSE_ENV] = "1"
-    try:
-        env = load_environment(getattr(args, "env", "local"), parse_overrides(getattr(args, "overrides", [])))
-        notes: list[str] = []
-        check_paths(env, args.command, notes)
-        for note in notes:
-            print(note, file=sys.stderr)
-        context = Context(env=env, connect=getattr(args, "connect", False), wait=getattr(args, "wait", False))
-        code: int = args.handler(context, args)
-    except (ConfigError, SpecError, PathError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except LakehouseBusy as error:
-        print(f"error: {error}", file=sys.stderr)
-        return BUSY_EXIT
+    return exit_status(lambda: _run(args), {**USAGE_ERRORS, PathError: 2, LakehouseBusy: BUSY_EXIT})
+
+
+def _run(args: argparse.Namespace) -> int:
+    env = environment_of(args)
+    notes: list[str] = []
+    check_paths(env, args.command, notes)
+    for note in notes:
+        print(note, file=sys.stderr)
+    context = Context(env=env, connect=getattr(args, "connect", False), wait=getattr(args, "wait", False))
+    code: int = args.handler(context, args)
     return code
 
 

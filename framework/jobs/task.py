@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from framework.config import Environment, load_environment
-from framework.config.environment import parse_overrides
+from framework.config import Environment
+from framework.config.arguments import add_environment_arguments, environment_of, exit_status
 from framework.config.errors import ConfigError
 from framework.jobs.context import Context
 from framework.jobs.pipeline import LAYERS, STEPS, run_layers
-from framework.specs.errors import SpecError
 from framework.text import did_you_mean
 
 if TYPE_CHECKING:
@@ -28,9 +26,7 @@ if TYPE_CHECKING:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="medallion-task", description="Run one pipeline step for one table.")
-    parser.add_argument("--env", default="local", help="environment: configs/NAME.yml (default: local)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a config key, e.g. --set catalog=main (repeatable)")
+    add_environment_arguments(parser, example="catalog=main")
     parser.add_argument("--layer", required=True, choices=list(STEPS), help="the step to run")
     parser.add_argument("--table", default=None,
                         help="a bronze source or a silver/gold table (default: every table of the layer)")
@@ -73,15 +69,15 @@ def _check_table(context: Context, layer: str, table: str | None) -> None:
 def run_task(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
     """Run the task; return the exit status. `spark` replaces the session the environment would use."""
     args = build_parser().parse_args(argv)
-    try:
-        env = load_environment(args.env, parse_overrides(args.overrides))
+
+    def run() -> int:
+        env = environment_of(args)
         context = Context(env=env)
         _check_table(context, args.layer, args.table)
         context.spark_session = spark or runtime_session(env)
         return run_layers(context, [args.layer], [args.table] if args.table else None)
-    except (ConfigError, SpecError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+
+    return exit_status(run)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -12,49 +12,33 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from framework.specs.catalog import SpecCatalog
-from framework.specs.errors import Problem, SpecError
-from framework.specs.targets.expressions import quote, table_refs
+from framework.specs.errors import SpecError
+from framework.specs.targets.expressions import quote
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import Relations, TargetPlan
-from framework.specs.targets.sources import REFERENCE, ReferenceData, SourceInfo, reference_data, resolve_source, target_specs
-from framework.text import did_you_mean, sql_string
+from framework.specs.targets.resolve import ResolvedTarget, UnresolvedTarget, resolve_target
+from framework.specs.targets.sources import REFERENCE, ReferenceData
+from framework.text import sql_string
 
 #: table name -> its qualified name in the lakehouse
 Namer = Callable[[str], str]
 
 
-def referenced_tables(spec: TargetSpec) -> set[str]:
-    """Tables named inside expressions (e.g. reference data in `IN (SELECT ...)`)."""
-    texts = [c.expr.text for c in spec.columns] + [s.expr.text for s in spec.derived]
-    texts += [e.text for a in spec.aggregates for e in (a.when, a.where) if e is not None]
-    texts += [m.text for a in spec.aggregates for _, m in a.measures]
-    texts += [spec.where.text] if spec.where is not None else []
-    return {name for text in texts for name in table_refs(text)}
+def resolved(catalog: SpecCatalog, table: str) -> ResolvedTarget:
+    """The target with every source it reads; a target that cannot be resolved is a SpecError."""
+    try:
+        return resolve_target(catalog, table)
+    except UnresolvedTarget as error:
+        raise SpecError([error.problem()]) from None
 
 
 def target_spec(catalog: SpecCatalog, table: str) -> TargetSpec:
-    specs = target_specs(catalog)
-    if table not in specs:
-        raise SpecError([Problem(catalog.root, None, f"no silver or gold spec defines {table!r}",
-                                 did_you_mean(table, set(specs)))])
-    return specs[table]
+    return resolved(catalog, table).spec
 
 
 def target_plan(catalog: SpecCatalog, table: str) -> TargetPlan:
     """The plan of a target with every source it reads (its steps' and its expressions')."""
-    spec = target_spec(catalog, table)
-    infos: dict[str, SourceInfo] = {}
-    for name in [*spec.sources, *sorted(referenced_tables(spec))]:
-        info = resolve_source(catalog, name)
-        if info is None:
-            raise SpecError([Problem(spec.file, None, f"{table} reads {name!r}, which no spec or reference file defines")])
-        infos[name] = info
-    return TargetPlan(spec, infos)
-
-
-def plan_references(catalog: SpecCatalog, plan: TargetPlan) -> dict[str, ReferenceData]:
-    every = reference_data(catalog.root)
-    return {name: every[name] for name, info in plan.sources.items() if info.kind == REFERENCE}
+    return resolved(catalog, table).plan
 
 
 def with_references(query: str, references: Mapping[str, ReferenceData]) -> str:
@@ -81,8 +65,8 @@ def current_relations(plan: TargetPlan, name: Namer) -> Relations:
 
 def full_build(catalog: SpecCatalog, table: str, name: Namer) -> str:
     """The SELECT of every row a full build writes (CREATE OR REPLACE TABLE ... AS this)."""
-    plan = target_plan(catalog, table)
-    return with_references(plan.recompute(current_relations(plan, name)), plan_references(catalog, plan))
+    target = resolved(catalog, table)
+    return with_references(target.plan.recompute(current_relations(target.plan, name)), target.references)
 
 
 @dataclass(frozen=True)
@@ -93,13 +77,13 @@ class Incremental:
     every_scope: bool
 
 
-def incremental(catalog: SpecCatalog, plan: TargetPlan, relations: Relations, changed: list[str], name: Namer,
+def incremental(target: ResolvedTarget, relations: Relations, changed: list[str], name: Namer,
                 *, every_scope: bool, scope: str) -> Incremental:
     """What an incremental load runs once the relations (current, previous and changed rows of
     each source) are known: the scopes the changed sources touch, written down in the `scope`
     table, then the MERGE of those scopes recomputed (every scope when a change cannot be traced)."""
+    plan, references = target.plan, target.references
     table = plan.spec.table
-    references = plan_references(catalog, plan)
     traced = [n for n in changed if plan.changes.touches_scopes(n)]
     query = None if every_scope else plan.changes.scope_query(relations, traced)
     if query is None:

@@ -40,20 +40,16 @@ from framework.engine.targets.sources import (
     register_views,
 )
 from framework.specs.catalog import SpecCatalog
-from framework.specs.compiled import referenced_tables
-from framework.specs.targets.graph import build_order
-from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import Relations, TargetPlan
-from framework.specs.targets.sources import (
-    BRONZE,
-    ReferenceData,
-    SourceInfo,
-    reference_data,
-    resolve_source,
-    target_specs,
+from framework.specs.targets.resolve import (
+    ResolvedTarget,
+    UnknownSource,
+    UnresolvedTarget,
+    build_sequence,
+    resolve_target,
 )
+from framework.specs.targets.sources import target_specs
 from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
-from framework.text import did_you_mean
 
 CHECKPOINTS = ("merge",)
 FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
@@ -79,29 +75,14 @@ class LoadResult:
         return f"{text} [{self.seconds:.1f}s]"
 
 
-def _spec(catalog: SpecCatalog, table: str) -> TargetSpec:
-    specs = target_specs(catalog)
-    if table not in specs:
-        raise TargetError(f"no silver or gold spec defines {table!r}"
-                          + (f" ({hint})" if (hint := did_you_mean(table, set(specs))) else ""))
-    return specs[table]
-
-
-def _sources(catalog: SpecCatalog, spec: TargetSpec) -> tuple[dict[str, SourceInfo], dict[str, ReferenceData]]:
-    references = reference_data(catalog.root)
-    infos: dict[str, SourceInfo] = {}
-    for name in [*spec.sources, *sorted(referenced_tables(spec))]:
-        info = resolve_source(catalog, name)
-        if info is None:
-            raise TargetError(f"{spec.table} reads {name!r}, which no spec or reference file defines "
-                              "(run medallion validate)")
-        infos[name] = info
-    return infos, {n: references[n] for n in infos if n in references}
-
-
-def plan_of(catalog: SpecCatalog, table: str) -> TargetPlan:
-    spec = _spec(catalog, table)
-    return TargetPlan(spec, _sources(catalog, spec)[0])
+def resolve(catalog: SpecCatalog, table: str) -> ResolvedTarget:
+    """The target with every source it reads; a target that cannot be resolved is a TargetError."""
+    try:
+        return resolve_target(catalog, table)
+    except UnknownSource as error:
+        raise TargetError(f"{error} (run medallion validate)") from None
+    except UnresolvedTarget as error:
+        raise TargetError(str(error)) from None
 
 
 def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: Report, *,
@@ -112,17 +93,15 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
     if interrupt_after is not None and interrupt_after not in CHECKPOINTS:
         raise ValueError(f"unknown checkpoint {interrupt_after!r} (known: {', '.join(CHECKPOINTS)})")
     started = time.monotonic()
-    spec = _spec(catalog, table)
-    infos, references = _sources(catalog, spec)
-    plan = TargetPlan(spec, infos)
+    target = resolve(catalog, table)
+    plan, infos, references = target.plan, target.sources, target.references
     lakehouse.ensure_schema()
     control = Control(lakehouse)
     control.ensure()
     load_id = load_id or new_run_id()
     full = full or not lakehouse.exists(table)
     if refresh:
-        refresh_current(lakehouse, catalog, [n for n, i in infos.items() if i.kind == BRONZE],
-                        on_result=progress(report, changes_only=True))
+        refresh_current(lakehouse, catalog, target.bronze, on_result=progress(report, changes_only=True))
     try:
         states = read_states(lakehouse, infos, references, control.seen(table), versions=versions)
     except MissingSource as missing:
@@ -230,22 +209,14 @@ def expected_rows(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) -> Dat
     """What a full rebuild from bronze would write now, without writing it (for checks and tests):
     bronze sources' current state is computed from the whole bronze history here, so the check
     covers the current states' incremental upkeep too."""
-    spec = _spec(catalog, table)
-    infos, references = _sources(catalog, spec)
-    bronze = {n: catalog.bronze[n] for n, i in infos.items() if i.kind == BRONZE}
+    target = resolve(catalog, table)
+    infos, references = target.sources, target.references
+    bronze = {n: catalog.bronze[n] for n in target.bronze}
     runs = ingested_runs(lakehouse, bronze)
     rebuilt = {n: f"SELECT * FROM {rebuilt_state(lakehouse, s, runs[n])}" for n, s in bronze.items()}
     states = read_states(lakehouse, infos, references, Seen(), rebuild=True)
     relations = register_views(lakehouse, f"{table}_expected", states, references, full=True, rebuilt=rebuilt)
-    return lakehouse.sql(TargetPlan(spec, infos).recompute(relations))
-
-
-def build_sequence(catalog: SpecCatalog, layer: str | None = None, tables: Iterable[str] | None = None) -> list[str]:
-    """Targets in dependency order, of one layer and/or among the given tables."""
-    specs = target_specs(catalog)
-    wanted = set(tables) if tables is not None else None
-    order = build_order({n: [s for s in spec.sources if s in specs] for n, spec in specs.items()})
-    return [n for n in order if (layer is None or specs[n].layer == layer) and (wanted is None or n in wanted)]
+    return lakehouse.sql(target.plan.recompute(relations))
 
 
 def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, layer: str | None = None,
@@ -271,6 +242,6 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             report.error(table, f"load failed: {first}", "fix the cause, then rerun: the load resumes where it stopped")
             continue
-        report.progress(f"{target_specs(catalog)[table].layer}: {result.describe()}")
+        report.progress(f"{specs[table].layer}: {result.describe()}")
         results.append(result)
     return results

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from framework.specs.targets.expressions import column_refs, order_sql, quote
 from framework.specs.targets.model import Aggregate, Join
+from framework.specs.targets.reads import TargetReads
 from framework.specs.targets.sources import REFERENCE, SourceInfo
 from framework.specs.targets.sql import Query, Relations, all_of, columns_of
-
-if TYPE_CHECKING:
-    from framework.specs.targets.plan import TargetPlan
 
 ALL = None  # "every scope": returned where a change cannot be traced to scopes
 
@@ -19,7 +16,7 @@ ALL = None  # "every scope": returned where a change cannot be traced to scopes
 class ChangeTracer:
     """The scope queries of one target."""
 
-    def __init__(self, plan: TargetPlan):
+    def __init__(self, plan: TargetReads):
         self.plan = plan
         self.spec = plan.spec
         self.sources = plan.sources

@@ -21,96 +21,19 @@ as this target last saw them, and its changed rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from framework.specs.targets.changes import ALL, ChangeTracer
-from framework.specs.targets.expressions import column_refs, order_sql, quote
-from framework.specs.targets.model import Aggregate, Derive, Expr, Join, TargetSpec
+from framework.specs.targets.expressions import quote
+from framework.specs.targets.reads import TargetReads
 from framework.specs.targets.rows import RowsQuery
-from framework.specs.targets.sources import BRONZE, SourceInfo
 from framework.specs.targets.sql import Relations, all_of, column_type, columns_of
 
 __all__ = ["ALL", "Relations", "TargetPlan", "column_type"]
 
 
-class TargetPlan:
+class TargetPlan(TargetReads):
     """Everything the engine runs for one target, as SQL text."""
-
-    def __init__(self, spec: TargetSpec, sources: Mapping[str, SourceInfo]):
-        self.spec = spec
-        self.sources = sources
-        self.driver = sources[spec.driver.source]
-        self.alias = spec.driver.alias
-        self.read = self._referenced_columns()
-
-    # -- what the spec reads -------------------------------------------------------------------
-
-    def _contexts(self) -> Iterable[tuple[Expr, str | None]]:
-        spec = self.spec
-        for expr in spec.driver.key or ():
-            yield expr, self.alias
-        for step in spec.steps:
-            if isinstance(step, Derive):
-                yield step.expr, None
-            elif isinstance(step, Join):
-                yield from ((outer, None) for _, outer in step.on)
-                yield from ((Expr(order_sql(p.text), p.at), step.alias) for p in step.pick)
-            else:
-                for source_expr, outer in step.on:
-                    yield source_expr, step.alias
-                    yield outer, None
-                optional = (step.when, step.where, *(step.key or ()), *(m for _, m in step.measures))
-                yield from ((e, step.alias) for e in optional if e is not None)
-        if spec.where is not None:
-            yield spec.where, None
-        yield from ((Expr(order_sql(o.text), o.at), None) for o in spec.order)
-        yield from ((c.expr, None) for c in spec.columns)
-
-    def _referenced_columns(self) -> dict[str, set[str]]:
-        """Source columns each alias's rows are read for (declared spellings)."""
-        infos = {self.alias: self.driver} | {
-            s.alias: self.sources[s.source] for s in self.spec.steps if isinstance(s, Join | Aggregate)}
-        read: dict[str, set[str]] = {alias: set() for alias in infos}
-        for expr, local in self._contexts():
-            for ref in column_refs(expr.text):
-                alias = ref.alias or local
-                if alias in infos:
-                    resolved = infos[alias].resolve(ref.name)
-                    if resolved is not None:
-                        read[alias].add(resolved)
-        return read
-
-    def source_key(self, step: Join | Aggregate | None = None) -> list[str]:
-        """Expressions of which each row read must have its own values (none: every row counts).
-        Every source holds one row per identity already (bronze sources are read through their
-        current state); a spec's `key` narrows that down, a join picks one row per join key."""
-        if step is None:
-            return [e.text for e in self.spec.driver.key or ()]
-        if isinstance(step, Join):
-            return [quote(column) for column, _ in step.on]
-        return [e.text for e in step.key or ()]
-
-    @staticmethod
-    def tie_break(alias: str, info: SourceInfo) -> list[str]:
-        """The last ranking terms: the latest delivered content (bronze sources), then the whole
-        row, so the choice never depends on reading order."""
-        latest = [f"{alias}.ingest_run_id DESC"] if info.kind == BRONZE else []
-        return [*latest, f"struct({columns_of(alias, info.columns)})"]
-
-    def latest_rows(self, alias: str, info: SourceInfo, relation: str, key: list[str], order: list[str],
-                    where: str | None = None) -> str:
-        """One row per key: the first by `order`, ties broken by content."""
-        prefix = f"{alias}."
-        bare = {(k[len(prefix):] if k.startswith(prefix) else k).lower() for k in key}
-        unique = not order and bool(info.key) and bare == {quote(k).lower() for k in info.key}
-        if not key or unique:
-            return f"SELECT {alias}.* FROM {relation} {alias}" + (f" WHERE {where}" if where else "")
-        ranking = ", ".join([*order, *self.tie_break(alias, info)])
-        return (f"SELECT {columns_of(alias, info.columns)} FROM (\n"
-                f"  SELECT {alias}.*, row_number() OVER (PARTITION BY {', '.join(key)} ORDER BY {ranking}) AS __rn\n"
-                f"  FROM {relation} {alias}{f' WHERE {where}' if where else ''}\n"
-                f") {alias} WHERE __rn = 1")
 
     # -- the queries -----------------------------------------------------------------------------
 
@@ -121,20 +44,6 @@ class TargetPlan:
     @cached_property
     def changes(self) -> ChangeTracer:
         return ChangeTracer(self)
-
-    def scope_expr(self, name: str) -> str:
-        column = self.spec.column(name)
-        assert column is not None  # validated
-        return column.expr.text
-
-    def raw_driver_refs(self, text: str) -> bool:
-        """The expression reads the driver's source columns only (not derived ones)."""
-        refs = column_refs(text)
-        return bool(refs) and all(r.alias == self.alias and self.driver.resolve(r.name) is not None for r in refs)
-
-    def aggregate_rows(self, step: Aggregate, info: SourceInfo, relation: str, where: str | None) -> str:
-        """The source rows an aggregate counts: one per `key` when the step declares one."""
-        return self.latest_rows(step.alias, info, relation, self.source_key(step), [], where)
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from framework.specs.targets.expressions import column_refs, is_generator, order_sql, quote, split_order
 from framework.specs.targets.model import Aggregate, Derive, Expr, Join, Step
+from framework.specs.targets.reads import TargetReads
 from framework.specs.targets.sql import Query, Relations, all_of, column_type, columns_of
-
-if TYPE_CHECKING:
-    from framework.specs.targets.plan import TargetPlan
 
 
 class RowsQuery:
     """The query of a target's rows, built step by step."""
 
-    def __init__(self, plan: TargetPlan, relations: Relations, scope: str | None):
+    def __init__(self, plan: TargetReads, relations: Relations, scope: str | None):
         self.plan, self.relations, self.w, self.scoped = plan, relations, Query(), scope is not None
         self.aliases: list[str] = [plan.alias]
         self.lookups: dict[str, str] = {}  # join alias -> its lookup relation (__k0.., __v)
