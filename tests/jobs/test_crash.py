@@ -111,7 +111,7 @@ def _check(spark: Any, crashes: Crashes) -> None:
         counts = {r["file"]: r["n"] for r in spark.sql(
             f"SELECT regexp_extract(source_file, '[^/]+$', 0) AS file, count(*) AS n FROM {table} "
             "GROUP BY 1").collect()}
-        assert counts == dict(files), source
+        assert counts == {file: rows for file, rows in files if rows}, source  # a header-only file adds no row
     assert sorted(crashes.landing.glob("*/*.csv")) == []  # every file archived
     lake.check()
 
