@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framework.text import sql_string
+
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
@@ -59,8 +61,6 @@ def _committed(folder: Path) -> bool:
 
 def register_tables(spark: SparkSession, lakehouse: Path) -> int:
     """Name every table of the lakehouse in the session's (in-memory) catalog; the count named."""
-    from framework.text import sql_string
-
     count = 0
     for folder in schema_folders(lakehouse):
         if folder.schema != DEFAULT_SCHEMA:

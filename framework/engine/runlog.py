@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from framework.config import Environment
-from framework.engine.lakehouse import Lakehouse
 from framework.engine.lock import holder
 from framework.engine.report import Finding, Report
-from framework.engine.types import struct
 from framework.text import sql_string
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the journal side is plain files: a run with nothing new reads it without pyspark
     from pyspark.sql import DataFrame
+
+    from framework.engine.lakehouse import Lakehouse
 
 TABLE = "medallion_run_log"
 END = "end"  # the level of the last line of a run that finished
@@ -160,6 +160,8 @@ def pending(env: Environment) -> list[Entry]:
 
 
 def _frame(lakehouse: Lakehouse, entries: list[Entry]) -> DataFrame:
+    from framework.engine.types import struct
+
     return lakehouse.spark.createDataFrame([tuple(_value(e, name) for name in COLUMNS) for e in entries],
                                            struct(COLUMNS))
 
