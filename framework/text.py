@@ -1,4 +1,4 @@
-"""Text helpers every layer may import: a "did you mean" hint and a Spark SQL string literal.
+"""Text helpers every layer may import: a "did you mean" hint and Spark SQL literals.
 
 Standard library only: the ground the layers stand on (tests/test_layers.py refuses it any
 framework import).
@@ -7,7 +7,8 @@ framework import).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import date, datetime
 
 
 def did_you_mean(name: str, known: Collection[str]) -> str | None:
@@ -23,3 +24,30 @@ def did_you_mean(name: str, known: Collection[str]) -> str | None:
 def sql_string(value: str) -> str:
     """A Spark SQL string literal."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def sql_value(value: object) -> str:
+    """A Spark SQL literal of a plain Python value (None, bool, number, date, datetime, text)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return f"TIMESTAMP {sql_string(value.isoformat(sep=' '))}"
+    if isinstance(value, date):
+        return f"DATE {sql_string(value.isoformat())}"
+    return sql_string(str(value))
+
+
+def sql_values(columns: Mapping[str, str], rows: Iterable[Sequence[object]]) -> str:
+    """A query of Python values, typed by `columns` (name -> SQL type). The rows travel inline in
+    the SQL text, so no Python worker runs to hand them to Spark, as a classic session's
+    createDataFrame would start one."""
+    names = ", ".join(f"`{c}`" for c in columns)
+    lines = [f"({', '.join(f'CAST({sql_value(v)} AS {t})' for v, t in zip(row, columns.values(), strict=True))})"
+             for row in rows]
+    if not lines:
+        return "SELECT " + ", ".join(f"CAST(NULL AS {t}) AS `{c}`" for c, t in columns.items()) + " WHERE FALSE"
+    return f"SELECT * FROM VALUES {', '.join(lines)} AS __values({names})"

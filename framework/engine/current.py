@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from framework.engine.bronze.ingest_log import INGESTED, IngestLog
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.stop import stop_point
@@ -64,9 +65,9 @@ def ingested_runs(lakehouse: Lakehouse, sources: Iterable[str]) -> dict[str, lis
     if not wanted or not lakehouse.exists("medallion_ingest_log"):
         return found
     log = IngestLog(lakehouse)
-    rows = lakehouse.sql(
+    rows = lakehouse.rows(
         f"SELECT source, sort_array(collect_set(ingest_run_id)) AS runs FROM ({log.latest_sql()}) "
-        f"WHERE status = '{INGESTED}' AND source IN ({', '.join(sql_string(s) for s in wanted)}) GROUP BY source").collect()
+        f"WHERE status = '{INGESTED}' AND source IN ({', '.join(sql_string(s) for s in wanted)}) GROUP BY source")
     for row in rows:
         found[row["source"]] = list(row["runs"])
     return found
@@ -97,8 +98,10 @@ def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterabl
         if exists and not new and not full:
             result.mode = UP_TO_DATE
         else:
-            result.metrics = _apply(lakehouse, spec, runs[spec.source] if whole else new, whole=whole, exists=exists,
-                                    bronze_exists=spec.table in existing, replace=full)
+            with part(lakehouse.profile, "current", spec.current_table) as timed:
+                result.metrics = _apply(lakehouse, spec, runs[spec.source] if whole else new, whole=whole,
+                                        exists=exists, bronze_exists=spec.table in existing, replace=full)
+                timed.rows = sum(result.metrics.values()) if result.metrics else None
             applied.append((spec.current_table, result.mode,
                             [Entry(spec.source, BRONZE, run_id=r) for r in (runs[spec.source] if whole else new)]))
             result.seconds = time.monotonic() - started
@@ -148,8 +151,9 @@ def _apply(lakehouse: Lakehouse, spec: BronzeSpec, runs: list[str], *, whole: bo
     single = len(runs) <= 1
     if not exists or replace:
         lakehouse.sql(plan.build(table, rows, single, replace=exists))
-        return {}
-    outcome = lakehouse.sql(plan.merge(table, rows, single, whole=whole)).collect()
+        # a profiled run shows the rows a build wrote
+        return {} if lakehouse.profile is None else {"written": lakehouse.written_rows(table)}
+    outcome = lakehouse.rows(plan.merge(table, rows, single, whole=whole))
     if not outcome:
         return {}
     names = ("num_inserted_rows", "num_updated_rows", "num_deleted_rows")

@@ -27,11 +27,9 @@ from typing import TYPE_CHECKING, Any
 from framework.config import Environment
 from framework.engine.lock import holder
 from framework.engine.report import Finding, Report
-from framework.text import sql_string
+from framework.text import sql_string, sql_values
 
 if TYPE_CHECKING:  # the journal side is plain files: a run with nothing new reads it without pyspark
-    from pyspark.sql import DataFrame
-
     from framework.engine.lakehouse import Lakehouse
 
 TABLE = "medallion_run_log"
@@ -141,7 +139,7 @@ def flush(lakehouse: Lakehouse, scope: str | None = None) -> list[Entry]:
     if entries:
         lakehouse.ensure_schema()
         lakehouse.create_table(TABLE, COLUMNS, "medallion: every warning and error of every run")
-        _frame(lakehouse, entries).write.format("delta").mode("append").saveAsTable(lakehouse.name(TABLE))
+        lakehouse.insert(TABLE, COLUMNS, _rows(entries))
     for path in journals:  # a kill here repeats these rows in the table: readers take distinct ones
         path.unlink(missing_ok=True)  # another flush may have taken a killed flush's claim too
     return entries
@@ -159,11 +157,8 @@ def pending(env: Environment) -> list[Entry]:
     return [e for path in sorted(folder.glob("*.jsonl*")) for e in _read(path)] if folder.is_dir() else []
 
 
-def _frame(lakehouse: Lakehouse, entries: list[Entry]) -> DataFrame:
-    from framework.engine.types import struct
-
-    return lakehouse.spark.createDataFrame([tuple(_value(e, name) for name in COLUMNS) for e in entries],
-                                           struct(COLUMNS))
+def _rows(entries: list[Entry]) -> list[tuple[Any, ...]]:
+    return [tuple(_value(e, name) for name in COLUMNS) for e in entries]
 
 
 def latest_problems(lakehouse: Lakehouse, runs: int = 3) -> list[dict[str, Any]]:
@@ -174,11 +169,11 @@ def latest_problems(lakehouse: Lakehouse, runs: int = 3) -> list[dict[str, Any]]
     parts = [f"SELECT * FROM {lakehouse.name(TABLE)}"] if lakehouse.exists(TABLE) else []
     journals = pending(lakehouse.env)
     if journals:
-        _frame(lakehouse, journals).createOrReplaceTempView("medallion_pending_run_log")
+        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW medallion_pending_run_log AS {sql_values(COLUMNS, _rows(journals))}")
         parts.append("SELECT * FROM medallion_pending_run_log")
     if not parts:
         return []
-    rows = lakehouse.sql(
+    rows = lakehouse.rows(
         f"WITH log AS (SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)})), "
         f"latest AS (SELECT run_id, max(CASE WHEN level = '{END}' THEN 1 ELSE 0 END) AS finished FROM log "
         f"GROUP BY run_id ORDER BY run_id DESC LIMIT {int(runs)}) "
@@ -186,7 +181,7 @@ def latest_problems(lakehouse: Lakehouse, runs: int = 3) -> list[dict[str, Any]]
         "ELSE 'did not finish' END AS run, stage, level, "
         f"coalesce(table_name, '') AS table_name, coalesce(file, '') AS file, line, message FROM log JOIN latest "
         f"USING (run_id) WHERE level IN ('error', 'warning') OR finished = 0 AND level = '{END}' "
-        "ORDER BY run_id DESC, seq").collect()
+        "ORDER BY run_id DESC, seq")
     return [r.asDict() for r in rows]
 
 

@@ -17,8 +17,8 @@ def table_stats(lakehouse: Lakehouse, tables: list[str]) -> tuple[dict[str, Tabl
         if table not in existing:
             continue
         name = lakehouse.name(table)
-        rows = int(lakehouse.sql(f"SELECT count(*) FROM {name}").collect()[0][0])
-        last = lakehouse.sql(f"DESCRIBE HISTORY {name} LIMIT 1").collect()[0]
+        rows = int(lakehouse.rows(f"SELECT count(*) FROM {name}")[0][0])
+        last = lakehouse.rows(f"DESCRIBE HISTORY {name} LIMIT 1")[0]
         stats[table] = TableStats(rows, f"{last['timestamp']:%Y-%m-%d %H:%M:%S} ({last['operation'].lower()})")
         types[table] = {f.name: f.dataType.simpleString() for f in lakehouse.table(table).schema.fields}
     return stats, types
@@ -33,9 +33,9 @@ def gold_summary(lakehouse: Lakehouse) -> tuple[list[dict[str, Any]], list[dict[
     of the gold table; empty when it does not exist."""
     if not lakehouse.exists(GOLD):
         return [], []
-    rows = lakehouse.sql(f"SELECT format_string('%04d-%02d', year, month) AS month, risk_tier AS tier, "
+    rows = lakehouse.rows(f"SELECT format_string('%04d-%02d', year, month) AS month, risk_tier AS tier, "
                          f"sum(member_months) AS members, sum(total_cost) AS cost FROM {lakehouse.name(GOLD)} "
-                         "GROUP BY year, month, risk_tier ORDER BY month, tier").collect()
+                         "GROUP BY year, month, risk_tier ORDER BY month, tier")
     totals: dict[str, list[float]] = {}  # month -> [members, cost], in month order
     for row in rows:
         month = totals.setdefault(row["month"], [0.0, 0.0])

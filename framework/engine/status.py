@@ -12,13 +12,13 @@ from framework.specs.bronze import BronzeSpec
 def bronze_status(lakehouse: Lakehouse, specs: dict[str, BronzeSpec]) -> list[dict[str, Any]]:
     log: dict[str, dict[str, Any]] = {}
     if lakehouse.exists(TABLE):
-        for row in lakehouse.sql(
+        for row in lakehouse.rows(
             f"SELECT source, max(ingest_run_id) AS last_run, count_if(status = 'ingested') AS files, "
             f"count_if(status = 'duplicate') AS dups, count_if(status = 'quarantined') AS quarantined, "
             f"sum(coalesce(rescued_rows, 0)) AS rescued, "
             f"count_if(archived_path IS NULL AND status IN ('ingested', 'duplicate')) AS unarchived "
             f"FROM ({IngestLog(lakehouse).latest_sql()}) GROUP BY source"
-        ).collect():
+        ):
             log[row["source"]] = row.asDict()
     rows = []
     for source, spec in sorted(specs.items()):

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from framework.config import Environment
+from framework.engine.profile import Profile
 from framework.engine.report import Report
 from framework.specs.catalog import SpecCatalog
 from framework.specs.loader import load_catalog
@@ -29,6 +30,7 @@ class Context:
     record: RunRecord | None = None  # what the current run did, for its report (framework/site/runs.py)
     wait: bool = False  # a writing command waits for the lakehouse lock instead of failing
     reader: bool = False  # a reading command: locally, a catalog that works beside a run (see reading())
+    profile: Profile | None = None  # `run --profile`: time every stage, table and statement
 
     @cached_property
     def specs(self) -> SpecCatalog:
@@ -78,4 +80,4 @@ class Context:
     def lakehouse(self) -> Lakehouse:
         from framework.engine.lakehouse import Lakehouse
 
-        return Lakehouse(self.spark, self.env)
+        return Lakehouse(self.spark, self.env, self.profile)

@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from framework.engine.profile import part
 from framework.engine.runs import new_run_id
 from framework.engine.stop import stop_point
 from framework.jobs.context import Context
@@ -97,15 +98,19 @@ def run_layers(context: Context, layers: list[str], tables: list[str] | None, co
     context.specs  # noqa: B018 -- specs that do not validate stop the run before Spark starts
     run_id = new_run_id()
     whole = steps == PIPELINE and tables is None and context.env.is_local
-    with context.writing(run_id):
-        if whole and _nothing_new(context, run_id, command):
-            return finish(context)
-        code = _run_steps(context, steps, layers, tables, run_id, command)
-        if whole and code == 0:
-            from framework.engine.settled import settle
+    try:
+        with context.writing(run_id):
+            if whole and _nothing_new(context, run_id, command):
+                return finish(context)
+            code = _run_steps(context, steps, layers, tables, run_id, command)
+            if whole and code == 0:
+                from framework.engine.settled import settle
 
-            settle(context.env, run_id)
-        return code
+                settle(context.env, run_id)
+            return code
+    finally:
+        if context.profile is not None:
+            print(context.profile.render() if context.profile.parts else "profile: no stage ran (nothing new)")
 
 
 def _nothing_new(context: Context, run_id: str, command: str) -> bool:
@@ -143,7 +148,8 @@ def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tabl
             stop_point(f"before:{step}")
             started = time.monotonic()
             try:
-                STEPS[step](context, tables if step in layers or len(layers) == 1 else None, run_id)
+                with part(context.profile, step):
+                    STEPS[step](context, tables if step in layers or len(layers) == 1 else None, run_id)
             except Exception as error:
                 first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                 record.failure = {"stage": step, "message": first}

@@ -23,8 +23,9 @@ def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys:
     assert medallion(env, spark, "generate", "--patients", "10", "--seed", "3") == 0
     capsys.readouterr()
     landed = sorted(f.name for f in env.landing_path.iterdir() if any(f.glob("*.csv")))  # archived by the run
-    assert medallion(env, spark, "run") == 0
-    lines = capsys.readouterr().err.splitlines()
+    assert medallion(env, spark, "run", "--profile") == 0
+    printed = capsys.readouterr()
+    lines = printed.err.splitlines()
     catalog = load_catalog(env.tables_path)
 
     def named(pattern: str) -> list[str]:
@@ -42,6 +43,7 @@ def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys:
     known = re.compile(r"(bronze|current|silver|gold|checks|report|archive|summary|starting local Spark)"
                        r"|(INFO|WARNING|ERROR): |    -> ")
     assert [line for line in lines if not known.match(line)] == []
+    _check_profile(printed.out, catalog)
 
     # nothing new since: the next run answers from the files alone, before Spark starts
     context = Context(env=env)  # no session given: one would start only if the run needed Spark
@@ -53,3 +55,19 @@ def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys:
     # a table written since (here by `medallion sql`): the next run is a normal one
     assert medallion(env, spark, "sql", f"UPDATE {catalog.bronze['payers'].table} SET ingest_run_id = ingest_run_id") == 0
     assert settled_by(env, set(catalog.bronze)) is None
+
+
+def _check_profile(out: str, catalog: Any) -> None:
+    """`--profile` printed each stage, then each table it wrote, with rows and the statements run."""
+    lines = out.splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("stage ")))
+    rows = [re.split(r"\s{2,}", line.strip()) for line in lines[header + 1:]]
+    stages = {r[0]: int(r[-2]) for r in rows if r[1] == "(all)"}
+    assert list(stages) == ["bronze", "archive", "current", "silver", "gold"]
+    tables = {r[0]: (int(r[2].replace(",", "")), int(r[3])) for r in rows if r[1] != "(all)" and len(r) == 5}
+    targets = target_specs(catalog)
+    for table in [*targets, *(catalog.bronze[s].current_table for s in current_sources(catalog))]:
+        written, statements = tables[table]
+        assert written > 0 and statements > 0, (table, tables[table])
+    for stage in ("silver", "gold"):  # a stage's statements include its tables'
+        assert stages[stage] >= sum(tables[t][1] for t, s in targets.items() if s.layer == stage)

@@ -26,6 +26,7 @@ from framework.engine.bronze.locate import LINE, locate
 from framework.engine.bronze.quarantine import fix_hint, quarantine
 from framework.engine.bronze.reader import TYPE_WORDS, detect_quote, group_files, read_group
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import run_timestamp
 from framework.engine.stop import stop_point
@@ -106,7 +107,9 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
         report.progress(f"bronze [{index}/{len(plans)}] {source}: {len(scans)} file(s), "
                         f"{sum(s.data_rows for s in scans):,} rows")
         try:
-            counts = _append(lakehouse, specs[source], scans, run_id, report)
+            with part(lakehouse.profile, "bronze", specs[source].table) as timed:
+                counts = _append(lakehouse, specs[source], scans, run_id, report)
+                timed.rows = sum(n for n, _ in counts.values())
         except Exception as error:  # one source's failure must not stop the others
             _fail_source(log, [e for e in pending if e.source == source], error, report)
             continue
@@ -160,7 +163,8 @@ def _append(lakehouse: Lakehouse, spec: BronzeSpec, scans: list[FileScan], run_i
         observation = Observation(f"bronze_{spec.source}")
         metrics = [metric for index, scan in enumerate(scans) for metric in _file_metrics(index, scan, len(scans))]
         # writeTo: observed metrics of a v1 saveAsTable do not reach Python
-        frame.observe(observation, *metrics).writeTo(lakehouse.name(spec.table)).option("mergeSchema", "true").append()
+        with lakehouse.statement():
+            frame.observe(observation, *metrics).writeTo(lakehouse.name(spec.table)).option("mergeSchema", "true").append()
         observed = observation.get
     else:
         observed = {}
@@ -205,12 +209,12 @@ def _fail_source(log: IngestLog, entries: list[LogEntry], error: Exception, repo
 def _report_rescued(lakehouse: Lakehouse, spec: BronzeSpec, scans: list[FileScan], run_id: str,
                     report: Report) -> None:
     """One message per file and column: how many rows, the first line numbers, never a value."""
-    rows = lakehouse.sql(
+    rows = lakehouse.rows(
         f"SELECT source_file, key, count(*) AS n, slice(collect_set(value), 1, 50) AS samples FROM ("
         f"SELECT source_file, explode(from_json(_rescued_data, 'map<string,string>')) AS (key, value) "
         f"FROM {lakehouse.name(spec.table)} WHERE ingest_run_id = '{run_id}' AND _rescued_data IS NOT NULL) "
         "GROUP BY source_file, key ORDER BY source_file, key"
-    ).collect()
+    )
     by_file: dict[str, list[Any]] = defaultdict(list)
     for row in rows:
         by_file[_file_name(row["source_file"])].append(row)
@@ -311,10 +315,10 @@ def _settle_pending(lakehouse: Lakehouse, log: IngestLog, specs: dict[str, Bronz
         counts: dict[tuple[str, str], tuple[int, int]] = {}
         if table and lakehouse.exists(table):
             runs = ", ".join(sorted({f"'{e.ingest_run_id}'" for e in items}))
-            for row in lakehouse.sql(
+            for row in lakehouse.rows(
                 f"SELECT ingest_run_id, source_file, count(*) AS n, count(_rescue_reason) AS r "
                 f"FROM {lakehouse.name(table)} WHERE ingest_run_id IN ({runs}) GROUP BY ingest_run_id, source_file"
-            ).collect():
+            ):
                 counts[(row["ingest_run_id"], _file_name(row["source_file"]))] = (int(row["n"]), int(row["r"]))
         for entry in items:
             key = (entry.ingest_run_id, entry.file_name)

@@ -16,10 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from pyspark.sql import DataFrame
-
 from framework.engine.lakehouse import Lakehouse
-from framework.engine.types import struct
 
 TABLE = "medallion_ingest_log"
 COLUMNS = {
@@ -58,9 +55,6 @@ class LogEntry:
     archived_path: str | None = None
 
 
-_SCHEMA = struct({f.name: COLUMNS[f.name] for f in fields(LogEntry)})
-
-
 class IngestLog:
     """Append-only: every change of a file's state is a new row; the latest row per (source,
     file, run) is the state. Blind appends never conflict, so the bronze tasks of one job can
@@ -80,7 +74,7 @@ class IngestLog:
                 f"ORDER BY logged_at DESC) AS _version FROM {self.name}) WHERE _version = 1 AND status != '{DROPPED}'")
 
     def entries(self) -> list[LogEntry]:
-        rows = self.lakehouse.sql(f"SELECT {', '.join(f.name for f in fields(LogEntry))} FROM ({self.latest_sql()})").collect()
+        rows = self.lakehouse.rows(f"SELECT {', '.join(f.name for f in fields(LogEntry))} FROM ({self.latest_sql()})")
         return [LogEntry(**row.asDict()) for row in rows]
 
     def append(self, entries: list[LogEntry]) -> None:
@@ -90,10 +84,6 @@ class IngestLog:
         now = datetime.now(UTC).replace(tzinfo=None)
         for entry in entries:
             entry.logged_at = now
-        _frame(self.lakehouse, entries).write.format("delta").mode("append").saveAsTable(self.name)
-
-
-def _frame(lakehouse: Lakehouse, entries: list[LogEntry]) -> DataFrame:
-    return lakehouse.spark.createDataFrame([tuple(getattr(e, f.name) for f in fields(LogEntry)) for e in entries], _SCHEMA)
+        self.lakehouse.insert(TABLE, COLUMNS, [tuple(getattr(e, c) for c in COLUMNS) for e in entries])
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from framework.engine.lakehouse import Lakehouse
@@ -54,14 +55,6 @@ class Seen:
     fingerprints: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _sql(value: object) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, int):
-        return str(value)
-    return sql_string(str(value))
-
-
 class Control:
     def __init__(self, lakehouse: Lakehouse):
         self.lakehouse = lakehouse
@@ -80,9 +73,9 @@ class Control:
 
     def seen_many(self, targets: list[str]) -> dict[str, Seen]:
         """What each of the targets has processed (one query)."""
-        rows = self.lakehouse.sql(
+        rows = self.lakehouse.rows(
             f"SELECT target, source, source_kind, run_id, source_version, source_table_id, load_id "
-            f"FROM {self.name} WHERE target IN ({', '.join(sql_string(t) for t in targets)})").collect()
+            f"FROM {self.name} WHERE target IN ({', '.join(sql_string(t) for t in targets)})")
         return {t: _seen([r for r in rows if r["target"] == t]) for t in targets}
 
 
@@ -92,14 +85,13 @@ class Control:
 
     def record_many(self, load_id: str, loads: list[tuple[str, str, list[Entry]]]) -> None:
         """Append what several targets (target, mode, entries) processed, in one commit."""
+        now = datetime.now(UTC).replace(tzinfo=None)
         rows = []
         for target, mode, entries in loads:
             marked = [Entry(target, RESET), *entries] if mode == "full" else entries
-            rows += [f"({_sql(target)}, {_sql(e.source)}, {_sql(e.source_kind)}, {_sql(e.run_id)}, "
-                     f"{_sql(e.source_version)}, {_sql(e.source_table_id)}, {_sql(load_id)}, {_sql(mode)}, "
-                     f"current_timestamp())" for e in marked]
-        if rows:
-            self.lakehouse.sql(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) VALUES\n" + ",\n".join(rows))
+            rows += [(target, e.source, e.source_kind, e.run_id, e.source_version, e.source_table_id, load_id, mode, now)
+                     for e in marked]
+        self.lakehouse.insert(TABLE, COLUMNS, rows)
 
 
 def _seen(rows: list[Any]) -> Seen:

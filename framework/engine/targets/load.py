@@ -27,6 +27,7 @@ from pyspark.sql import DataFrame
 
 from framework.engine.current import ingested_runs, progress, rebuilt_state, refresh_current
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.stop import stop_point
@@ -88,20 +89,20 @@ def resolve(catalog: SpecCatalog, table: str) -> ResolvedTarget:
 def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: Report, *,
                 full: bool = False, load_id: str | None = None, interrupt_after: str | None = None,
                 refresh: bool = True, versions: Versions | None = None) -> LoadResult:
-    """Bring one target up to date with its sources (see the module docstring). `versions`: the
-    source versions a run of loads has read already."""
+    """Bring one target up to date with its sources (see the module docstring). Within a run of
+    loads (`refresh=False`) the caller has made the schema and the control table and refreshed
+    the current states; `versions`: the source versions that run has read already."""
     if interrupt_after is not None and interrupt_after not in CHECKPOINTS:
         raise ValueError(f"unknown checkpoint {interrupt_after!r} (known: {', '.join(CHECKPOINTS)})")
     started = time.monotonic()
     target = resolve(catalog, table)
     plan, infos, references = target.plan, target.sources, target.references
-    lakehouse.ensure_schema()
     control = Control(lakehouse)
-    control.ensure()
+    if refresh:
+        _ensure(lakehouse)
+        refresh_current(lakehouse, catalog, target.bronze, on_result=progress(report, changes_only=True))
     load_id = load_id or new_run_id()
     full = full or not lakehouse.exists(table)
-    if refresh:
-        refresh_current(lakehouse, catalog, target.bronze, on_result=progress(report, changes_only=True))
     try:
         states = read_states(lakehouse, infos, references, control.seen(table), versions=versions)
     except MissingSource as missing:
@@ -119,6 +120,8 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
     try:
         if full:
             _build(lakehouse, plan, relations)
+            if lakehouse.profile is not None:  # a profiled run shows the rows a full load wrote
+                result.metrics["written"] = lakehouse.written_rows(lakehouse.name(table))
         else:
             _merge(lakehouse, plan, relations, states, result)
         if interrupt_after == "merge":
@@ -131,6 +134,11 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
             lakehouse.spark.catalog.dropTempView(reference)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _ensure(lakehouse: Lakehouse) -> None:
+    lakehouse.ensure_schema()
+    Control(lakehouse).ensure()
 
 
 def _build(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations) -> None:
@@ -161,7 +169,7 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
             result.metrics["scopes"] = count
         lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scope)}")
         _check_layout(lakehouse, table, rows)
-        outcome = lakehouse.sql(plan.merge(lakehouse.name(table), rows, scope)).collect()
+        outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, scope))
         if outcome:
             names = ("num_inserted_rows", "num_updated_rows", "num_deleted_rows")
             result.metrics |= {n.split("_")[1]: int(outcome[0][n]) for n in names if n in outcome[0].asDict()}
@@ -177,7 +185,7 @@ def every_scope(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, Source
     changed = [n for n, s in states.items() if s.changed]
     if any(states[n].untraceable or plan.changes.always_everything(n) for n in changed):
         return True
-    return any(bool(lakehouse.sql(plan.changes.global_changed(step, relations)).collect()[0][0])
+    return any(bool(lakehouse.rows(plan.changes.global_changed(step, relations))[0][0])
                for n in changed for step in plan.changes.global_aggregates(n))
 
 
@@ -185,8 +193,7 @@ def _write_scopes(lakehouse: Lakehouse, scope: str, query: str) -> int:
     """Write the scope table; return how many scopes it lists (from the commit's metrics: the
     table is not read again)."""
     lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {query}")
-    metrics = lakehouse.sql(f"DESCRIBE HISTORY {scope} LIMIT 1").collect()[0]["operationMetrics"]
-    return int(metrics.get("numOutputRows", 1))
+    return lakehouse.written_rows(scope)
 
 
 def scope_table(table: str) -> str:
@@ -226,13 +233,17 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
     results = []
     sequence = build_sequence(catalog, layer, tables)
     specs = target_specs(catalog)
+    _ensure(lakehouse)
     # the current states every target reads, brought up to date once
     refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze},
                     on_result=progress(report, changes_only=True))
     versions = Versions(lakehouse)
     for table in sequence:
         try:
-            result = load_target(lakehouse, catalog, table, report, load_id=load_id, refresh=False, versions=versions)
+            with part(lakehouse.profile, specs[table].layer, table) as timed:
+                result = load_target(lakehouse, catalog, table, report, load_id=load_id, refresh=False,
+                                     versions=versions)
+                timed.rows = sum(v for k, v in result.metrics.items() if k != "scopes") if result.metrics else None
         except LoadInterrupted:
             raise
         except TargetError as error:

@@ -14,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pyspark.sql.types import StringType, StructField, StructType
-
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.control import CURRENT, Entry, Seen
 from framework.specs.targets.expressions import quote
 from framework.specs.targets.plan import Relations
 from framework.specs.targets.sources import BRONZE, REFERENCE, TARGET, ReferenceData, SourceInfo
-from framework.text import sql_string
+from framework.text import sql_string, sql_values
 
 
 @dataclass
@@ -78,8 +76,8 @@ class Versions:
             if not self.lakehouse.exists(table):
                 return None
             name = self.lakehouse.name(table)
-            detail = self.lakehouse.sql(f"DESCRIBE DETAIL {name}").collect()[0]
-            version = self.lakehouse.sql(f"DESCRIBE HISTORY {name} LIMIT 1").collect()[0]["version"]
+            detail = self.lakehouse.rows(f"DESCRIBE DETAIL {name}")[0]
+            version = self.lakehouse.rows(f"DESCRIBE HISTORY {name} LIMIT 1")[0]["version"]
             self.known[table] = (detail["id"], int(version))
         return self.known[table]
 
@@ -139,9 +137,10 @@ def _previous(info: SourceInfo, table: str, start: int, current: str, feed: str)
 
 
 def register_reference(lakehouse: Lakehouse, reference: ReferenceData) -> None:
-    """Reference data as a temp view named after its file, for expressions to read."""
-    schema = StructType([StructField(c, StringType()) for c in reference.columns])
-    lakehouse.spark.createDataFrame(reference.rows(), schema).createOrReplaceTempView(reference.name)
+    """Reference data as a temp view named after its file, for expressions to read: its rows
+    inline in the view's SQL (a local relation, so no Python worker runs to read it)."""
+    rows = sql_values(dict.fromkeys(reference.columns, "STRING"), reference.rows())
+    lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {quote(reference.name)} AS {rows}")
 
 
 def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, SourceState],
@@ -153,6 +152,7 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
     current: dict[str, str] = {}
     previous: dict[str, str] = {}
     changed: dict[str, str] = {}
+    events: dict[str, str] = {}
     for name, state in states.items():
         info = state.info
         if info.kind == REFERENCE:
@@ -170,6 +170,7 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
                     if state.version is not None and state.version > start:
                         feed = f"table_changes({sql_string(table)}, {start + 1}, {state.version})"
                         queries["chg"] = f"SELECT {columns} FROM {feed}"
+                        events[name] = f"(SELECT {columns}, _change_type, _commit_version FROM {feed})"
                         queries["prev"] = _previous(info, table, start, queries["cur"], feed)
                     else:
                         queries["prev"], queries["chg"] = queries["cur"], _empty(info)
@@ -182,7 +183,8 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
     for name in _unreadable(lakehouse, feeds):
         states[name].feed_unreadable = True
         previous[name] = changed[name] = f"({_empty(states[name].info)})"
-    return Relations(current, previous, changed)
+        events.pop(name, None)
+    return Relations(current, previous, changed, events)
 
 
 def _unreadable(lakehouse: Lakehouse, feeds: Mapping[str, str]) -> list[str]:
@@ -192,7 +194,7 @@ def _unreadable(lakehouse: Lakehouse, feeds: Mapping[str, str]) -> list[str]:
     missing feed goes unnoticed until the load's own statement fails on it."""
     def plans(queries: list[str]) -> bool:
         try:
-            lakehouse.sql(" UNION ALL ".join(f"(SELECT 1 AS __probe FROM {q} LIMIT 1)" for q in queries)).collect()
+            lakehouse.rows(" UNION ALL ".join(f"(SELECT 1 AS __probe FROM {q} LIMIT 1)" for q in queries))
         except Exception:  # any failure means: recompute everything instead
             return False
         return True

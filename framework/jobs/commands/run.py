@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 
+from framework.engine.profile import Profile
 from framework.jobs.commands.base import Command, add_wait
 from framework.jobs.commands.ls import SELECT_HELP
 from framework.jobs.context import Context
@@ -14,10 +15,14 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--table", action="append", default=None,
                         help="one table (a bronze source or a target name); repeatable")
     parser.add_argument("--select", nargs="+", default=None, metavar="SELECTOR", help=SELECT_HELP)
+    parser.add_argument("--profile", action="store_true",
+                        help="print where the time went: per stage and table, seconds, rows and Spark statements")
     add_wait(parser)
 
 
 def _run(context: Context, args: argparse.Namespace) -> int:
+    if args.profile:
+        context.profile = Profile()
     tables = args.table
     if args.select:
         from framework.specs.lineage import lineage

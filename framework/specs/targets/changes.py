@@ -108,11 +108,42 @@ class ChangeTracer:
         if not key:  # every row stands alone: its values are touched
             return w.add("values", f"SELECT DISTINCT {picked} FROM {relations.changed[source]} {a}")
         keys = ", ".join(f"({k}) AS __k{i}" for i, k in enumerate(key))
-        touched = w.add("keys", f"SELECT DISTINCT {keys} FROM {relations.changed[source]} {a}")
         compare = ", ".join(["TRUE AS __present", *(f"{a}.{quote(c)}" for c in sorted(compared))])
-        semi = all_of(f"({k}) <=> __t.__k{i}" for i, k in enumerate(key))
-
         carried = columns_of(a, _read_by(a, info, values))
+        if source in relations.events and self.plan.unique(a, info, key, order):
+            diff = self._event_diff(w, a, relations.events[source], keys, compare, carried, len(key))
+        else:
+            diff = self._snapshot_diff(w, a, info, relations, source, key, order, keys, compare, carried)
+        # both versions of each changed row, one reference to the diff (a CTE read twice is computed twice)
+        both = w.add("versions", f"SELECT __r.* FROM (SELECT explode(array(__cr, __pr)) AS __r FROM {diff}) "
+                                 f"WHERE __r IS NOT NULL")
+        return w.add("values", f"SELECT DISTINCT {picked} FROM {both} {a}")
+
+    @staticmethod
+    def _event_diff(w: Query, a: str, events: str, keys: str, compare: str, carried: str, width: int) -> str:
+        """The old and new rows of each changed key, from the change events alone: the key names
+        one row, so its first event before any insert holds the old row (a pre-image or a delete;
+        none when the key was inserted) and its last event the new one (a post-image or an
+        insert; none when deleted). Within a commit the old images come first."""
+        group = ", ".join(f"__k{i}" for i in range(width))
+        rows = w.add("events", f"SELECT {keys}, struct(_change_type IN ('insert', 'update_postimage') AS __after, "
+                               f"struct({compare}) AS __cmp, struct({carried}) AS __row) AS __e, "
+                               f"_commit_version AS __at FROM {events} {a}")
+        rank = "struct(__at, __e.__after)"
+        ends = w.add("ends", f"SELECT min_by(__e, {rank}) AS __first, max_by(__e, {rank}) AS __last "
+                             f"FROM {rows} GROUP BY {group}")
+        old = "CASE WHEN NOT __first.__after THEN __first.{} END"
+        new = "CASE WHEN __last.__after THEN __last.{} END"
+        return w.add("diff", f"SELECT {new.format('__row')} AS __cr, {old.format('__row')} AS __pr FROM {ends} "
+                             f"WHERE NOT ({new.format('__cmp')} <=> {old.format('__cmp')})")
+
+    def _snapshot_diff(self, w: Query, a: str, info: SourceInfo, relations: Relations, source: str, key: list[str],
+                       order: list[str], keys: str, compare: str, carried: str) -> str:
+        """The old and new chosen rows of each changed key, read from the source as it is now and
+        as this target last saw it (a key that ranks several rows: a change of one may change
+        which row is chosen)."""
+        touched = w.add("keys", f"SELECT DISTINCT {keys} FROM {relations.changed[source]} {a}")
+        semi = all_of(f"({k}) <=> __t.__k{i}" for i, k in enumerate(key))
 
         def chosen(relation: str) -> str:
             rows = self.plan.latest_rows(a, info, f"(SELECT {a}.* FROM {relation} {a} LEFT SEMI JOIN {touched} __t "
@@ -122,11 +153,8 @@ class ChangeTracer:
         new = w.add("new", chosen(relations.current[source]))
         old = w.add("old", chosen(relations.previous[source]))
         same_key = all_of(f"__c.__k{i} <=> __p.__k{i}" for i in range(len(key)))
-        diff = w.add("diff", f"SELECT __c.__row AS __cr, __p.__row AS __pr FROM {new} __c FULL OUTER JOIN {old} __p "
+        return w.add("diff", f"SELECT __c.__row AS __cr, __p.__row AS __pr FROM {new} __c FULL OUTER JOIN {old} __p "
                              f"ON {same_key} WHERE NOT (__c.__cmp <=> __p.__cmp)")
-        both = w.add("versions", f"SELECT __cr.* FROM {diff} WHERE __cr IS NOT NULL UNION ALL "
-                                 f"SELECT __pr.* FROM {diff} WHERE __pr IS NOT NULL")
-        return w.add("values", f"SELECT DISTINCT {picked} FROM {both} {a}")
 
     def _propagation_path(self, index: int) -> list[tuple[int, list[int]]] | None:
         """How step `index`'s match values lead back to the driver: the steps passed through,

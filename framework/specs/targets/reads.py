@@ -76,13 +76,17 @@ class TargetReads:
         latest = [f"{alias}.ingest_run_id DESC"] if info.kind == BRONZE else []
         return [*latest, f"struct({columns_of(alias, info.columns)})"]
 
+    @staticmethod
+    def unique(alias: str, info: SourceInfo, key: list[str], order: list[str]) -> bool:
+        """The key is the source's own identity, so it names one row: no ranking needed."""
+        prefix = f"{alias}."
+        bare = {(k[len(prefix):] if k.startswith(prefix) else k).lower() for k in key}
+        return not order and bool(info.key) and bare == {quote(k).lower() for k in info.key}
+
     def latest_rows(self, alias: str, info: SourceInfo, relation: str, key: list[str], order: list[str],
                     where: str | None = None) -> str:
         """One row per key: the first by `order`, ties broken by content."""
-        prefix = f"{alias}."
-        bare = {(k[len(prefix):] if k.startswith(prefix) else k).lower() for k in key}
-        unique = not order and bool(info.key) and bare == {quote(k).lower() for k in info.key}
-        if not key or unique:
+        if not key or self.unique(alias, info, key, order):
             return f"SELECT {alias}.* FROM {relation} {alias}" + (f" WHERE {where}" if where else "")
         ranking = ", ".join([*order, *self.tie_break(alias, info)])
         return (f"SELECT {columns_of(alias, info.columns)} FROM (\n"

@@ -76,13 +76,15 @@ class RowsQuery:
         plan, a = self.plan, step.alias
         info = plan.sources[step.source]
         where = None
-        if self.scoped:  # read only the keys the rows at hand ask for
+        order = [order_sql(p.text) for p in step.pick]
+        key = [f"{a}.{quote(c)}" for c, _ in step.on]
+        if self.scoped and not plan.unique(a, info, key, order):
+            # rank only the keys the rows at hand ask for (a lookup by identity needs no ranking:
+            # its join does the filtering, without reading the scoped rows once more)
             filters = [f"{a}.{quote(c)} IN ({values})" for c, outer in step.on
                        if (values := self._values_of(outer.text)) is not None]
             where = all_of(filters) if filters else None
-        order = [order_sql(p.text) for p in step.pick]
-        chosen = plan.latest_rows(a, info, self.relations.current[step.source],
-                                   [f"{a}.{quote(c)}" for c, _ in step.on], order, where)
+        chosen = plan.latest_rows(a, info, self.relations.current[step.source], key, order, where)
         keys = ", ".join(f"{a}.{quote(c)} AS __k{i}" for i, (c, _) in enumerate(step.on))
         lookup = self.w.add("lookup", f"SELECT {keys}, struct({columns_of(a, info.columns)}) AS __v FROM (\n{chosen}\n) {a}")
         self.lookups[a] = lookup
@@ -110,7 +112,8 @@ class RowsQuery:
         plan, a = self.plan, step.alias
         info = plan.sources[step.source]
         where: str | None = None
-        if self.scoped:
+        key = plan.source_key(step)
+        if self.scoped and key and not plan.unique(a, info, key, []):  # rank only the rows asked for
             conditions = [f"({s.text}) IN ({values})" for s, o in step.on
                           if self.filters_whole_keys(step, s) and plan.raw_driver_refs(o.text)
                           and (values := self._values_of(o.text)) is not None]

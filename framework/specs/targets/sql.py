@@ -16,6 +16,10 @@ class Relations:
     current: Mapping[str, str]
     previous: Mapping[str, str] = field(default_factory=dict)
     changed: Mapping[str, str] = field(default_factory=dict)
+    #: the changed rows as change events (`_change_type`, `_commit_version` beside the columns),
+    #: for the sources read through a change feed: a key's first event holds its old row, its
+    #: last event its new one, so no snapshot needs reading to diff a uniquely keyed source
+    events: Mapping[str, str] = field(default_factory=dict)
 
 
 #: the properties of every table the engine keeps up to date by MERGE (current states, targets):
