@@ -79,7 +79,8 @@ def _targets(layer: str) -> Step:
                                load_id=run_id)
         # reconciliation runs after each load: a failing `error` check fails the run
         changed = [r.table for r in results if r.changed]
-        checks = run_checks(context.lakehouse, context.specs, context.report, changed) if changed else []
+        with part(context.profile, layer, "checks"):
+            checks = run_checks(context.lakehouse, context.specs, context.report, changed) if changed else []
         if context.record is not None:
             record_loads(context, layer, results, checks)
 

@@ -69,5 +69,7 @@ def _check_profile(out: str, catalog: Any) -> None:
     for table in [*targets, *(catalog.bronze[s].current_table for s in current_sources(catalog))]:
         written, statements = tables[table]
         assert written > 0 and statements > 0, (table, tables[table])
+    checks = [int(r[-2]) for r in rows if r[0] == "checks"]
+    assert len(checks) == 2 and all(checks), rows  # the reconciliation checks after each layer's loads
     for stage in ("silver", "gold"):  # a stage's statements include its tables'
         assert stages[stage] >= sum(tables[t][1] for t, s in targets.items() if s.layer == stage)
