@@ -2,7 +2,7 @@
 rows written, and the Spark statements run (how many, and the seconds spent in them).
 
 The engine opens a *part* for each stage and each table it works on; every statement run through
-the lakehouse (framework/engine/lakehouse.py) counts for the innermost open part. A part's time
+the lakehouse (framework/engine/lakehouse.py) counts for every open part (a table and its stage). A part's time
 outside its statements is Python, catalog look-ups and Spark's planning of lazy reads.
 """
 
