@@ -15,16 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import reduce
 
-from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from framework.engine.bronze.landing import RFC_QUOTE, FileScan
 from framework.engine.types import spark_type
 from framework.specs.bronze import BronzeSpec, Column
+from framework.text import sql_string
 
 CORRUPT = "_corrupt_record"
 DATE_FORMAT = "yyyy-MM-dd"
@@ -36,6 +34,9 @@ TYPE_WORDS = {"date": f"a date ({DATE_FORMAT})", "timestamp": "a timestamp (yyyy
               "int": "an integer", "long": "an integer", "double": "a number"}
 #: Decimal text is parsed at DECIMAL(38, FULL_SCALE) before it is fitted to the declared type.
 FULL_SCALE = 18
+END = r"\z"  # regex: the very end of the text
+_PLACES = r"^[+-]?[0-9]*\.?([0-9]*?)0*(?:[eE][+-]?[0-9]+)?$"  # the digits after the point, less trailing zeros
+_EXPONENT = r"[eE]([+-]?[0-9]+)$"
 
 
 @dataclass(frozen=True)
@@ -121,112 +122,135 @@ def read_group(spark: SparkSession, group: ReadGroup, *, run_id: str, run_timest
         .option("encoding", "UTF-8")
         .load([str(f.path) for f in group.files])
     )
-    values: dict[str, SparkColumn] = {}
-    problems: list[tuple[SparkColumn, SparkColumn]] = []  # (is-bad flag, reason text)
-    rescued: list[SparkColumn] = []
-    corrupt = F.col(CORRUPT).isNotNull()
+    return raw.selectExpr(*_bronze_columns(group, run_id=run_id, run_timestamp=run_timestamp))
+
+
+def _bronze_columns(group: ReadGroup, *, run_id: str, run_timestamp: str) -> list[str]:
+    """The select list of the bronze layout, as SQL text: a DataFrame gets it in one call (built
+    with Column functions, each column of each source cost several round trips to the JVM)."""
+    values: dict[str, str] = {}
+    problems: list[tuple[str, str]] = []  # (is-bad flag, reason text)
+    rescued: list[str] = []
+    corrupt = f"{ident(CORRUPT)} IS NOT NULL"
     fields = _fields(group)
     for position, (name, column) in enumerate((h, group.spec.column(h)) for h in group.header):
         if column is None:
-            values[name] = F.col(f"`{name}`")
+            values[name] = ident(name)
             continue
         cut = _field(fields, position, group.multiline)
         value, bad, reason = _typed(name, column, cut)
         values[column.name] = value
         if bad is not None:
             problems.append((bad, reason))
-            rescued.extend([F.lit(column.name), F.when(bad, _raw(name, column, cut))])
+            rescued.extend([sql_string(column.name), _when(bad, _raw(name, column, cut))])
     width = len(group.header)
-    short = corrupt & (F.size(fields) != width)
-    problems.insert(0, (short, F.format_string(f"line has %d fields, the header has {width}", F.size(fields))))
-    rescued.extend([F.lit("_line"), F.when(short, F.col(CORRUPT))])
+    short = f"({corrupt} AND size({fields}) != {width})"
+    problems.insert(0, (short, _format(f"line has %d fields, the header has {width}", f"size({fields})")))
+    rescued.extend([sql_string("_line"), _when(short, ident(CORRUPT))])
     for missing in group.missing_required:
-        problems.append((F.lit(True), F.lit(f"column {missing} is missing from the file's header")))
+        problems.append(("TRUE", sql_string(f"column {missing} is missing from the file's header")))
     if group.has_invalid_utf8:
-        text = F.concat_ws(",", *[F.col(f"`{h}`").cast("string") for h in group.header])
-        problems.append((text.contains("\ufffd"), F.lit("invalid UTF-8 bytes (shown as U+FFFD)")))
-        rescued.extend([F.lit("_text_with_invalid_utf8"), F.when(text.contains("\ufffd"), text)])
+        text = f"concat_ws(',', {', '.join(f'CAST({ident(h)} AS STRING)' for h in group.header)})"
+        invalid = f"contains({text}, {sql_string(chr(0xFFFD))})"
+        problems.append((invalid, sql_string("invalid UTF-8 bytes (shown as U+FFFD)")))
+        rescued.extend([sql_string("_text_with_invalid_utf8"), _when(invalid, text)])
     # A clean row pays for one cheap test: the reason text and the rescue map are built only
     # for rows with a problem (a map per row would cost more than the parse itself).
-    flagged = reduce(lambda a, b: a | b, [bad for bad, _ in problems])
-    reason = F.concat_ws("; ", *[F.when(bad, text) for bad, text in problems])
-    rescued_map = F.map_filter(F.create_map(*rescued), lambda _k, v: v.isNotNull())
-    columns = [
-        values.get(c.name, F.lit(None).cast(c.sql_type)).alias(c.name) for c in group.spec.columns
-    ] + [values[h].alias(h) for h in group.unknown_columns] + [
-        F.lit(run_timestamp).cast("timestamp").alias("ingest_timestamp"),
-        F.col("_metadata.file_path").alias("source_file"),
-        F.lit(run_id).alias("ingest_run_id"),
-        F.when(flagged & (F.size(rescued_map) > 0), F.to_json(rescued_map)).alias("_rescued_data"),
-        F.when(flagged, reason).alias("_rescue_reason"),
+    flagged = "(" + " OR ".join(bad for bad, _ in problems) + ")"
+    reason = f"concat_ws('; ', {', '.join(_when(bad, text) for bad, text in problems)})"
+    rescued_map = f"map_filter(map({', '.join(rescued)}), (__k, __v) -> __v IS NOT NULL)"
+    return [
+        *(f"{values.get(c.name, f'CAST(NULL AS {c.sql_type})')} AS {ident(c.name)}" for c in group.spec.columns),
+        *(f"{values[h]} AS {ident(h)}" for h in group.unknown_columns),
+        f"CAST({sql_string(run_timestamp)} AS TIMESTAMP) AS ingest_timestamp",
+        "_metadata.file_path AS source_file",
+        f"{sql_string(run_id)} AS ingest_run_id",
+        f"{_when(f'{flagged} AND size({rescued_map}) > 0', f'to_json({rescued_map})')} AS _rescued_data",
+        f"{_when(flagged, reason)} AS _rescue_reason",
     ]
-    return raw.select(*columns)
 
 
-def _fields(group: ReadGroup) -> SparkColumn:
+def ident(name: str) -> str:
+    """A column name as a SQL identifier."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _format(template: str, value: str) -> str:
+    return f"format_string({sql_string(template)}, {value})"
+
+
+def _when(condition: str, value: str, otherwise: str | None = None) -> str:
+    rest = f" ELSE {otherwise}" if otherwise is not None else ""
+    return f"(CASE WHEN {condition} THEN {value}{rest} END)"
+
+
+def _fields(group: ReadGroup) -> str:
     """The corrupt line cut at its delimiters (for multi-line files: only those outside quotes,
     that is those followed by an even number of quote characters)."""
-    delimiter = group.spec.options.get("delimiter", ",")
+    delimiter = re.escape(group.spec.options.get("delimiter", ","))
     if not group.multiline:
-        return F.split(F.col(CORRUPT), delimiter, -1)
+        return f"split({ident(CORRUPT)}, {sql_string(delimiter)}, -1)"
     q = re.escape(group.multiline)
-    return F.split(F.col(CORRUPT), f"{re.escape(delimiter)}(?=(?:[^{q}]*{q}[^{q}]*{q})*[^{q}]*\\z)", -1)
+    pattern = f"{delimiter}(?=(?:[^{q}]*{q}[^{q}]*{q})*[^{q}]*" + END + ")"
+    return f"split({ident(CORRUPT)}, {sql_string(pattern)}, -1)"
 
 
-def _field(fields: SparkColumn, position: int, quote: str | None) -> SparkColumn:
+def _field(fields: str, position: int, quote: str | None) -> str:
     """The field at `position` of the corrupt line, its quotes taken off (multi-line files)."""
-    field = F.try_element_at(fields, F.lit(position + 1))
+    field = f"try_element_at({fields}, {position + 1})"
     if quote is None:
         return field
     q = re.escape(quote)
-    inner = F.regexp_replace(F.regexp_extract(field, f"(?s)^{q}(.*){q}\\z", 1), q + q, quote)
-    return F.when(field.rlike(f"(?s)^{q}.*{q}\\z"), inner).otherwise(field)
+    quoted, content = sql_string(f"(?s)^{q}.*{q}" + END), sql_string(f"(?s)^{q}(.*){q}" + END)
+    inner = f"regexp_replace(regexp_extract({field}, {content}, 1), {sql_string(q + q)}, {sql_string(quote)})"
+    return _when(f"{field} RLIKE {quoted}", inner, field)
 
 
-def _raw(name: str, column: Column, field: SparkColumn) -> SparkColumn:
+def _raw(name: str, column: Column, field: str) -> str:
     """The value as written: the text column itself, or the field cut from the corrupt line."""
     if _reads_as_text(column):
-        return F.col(f"`{name}`")
+        return ident(name)
     return field
 
 
-def _beyond_full_scale(text: SparkColumn) -> SparkColumn:
+def _beyond_full_scale(text: str) -> str:
     """The text has digits beyond FULL_SCALE after the point, which the full-precision parse
     would round away ("1.2345678901234567E-5" is 21 places). Only a text longer than
     FULL_SCALE + 1 characters, or one with an exponent, can: the others cost two cheap tests."""
-    suspicious = (F.length(text) > FULL_SCALE + 1) | text.contains("E") | text.contains("e")
-    places = F.regexp_extract(text, r"^[+-]?[0-9]*\.?([0-9]*?)0*(?:[eE][+-]?[0-9]+)?$", 1)
-    written = F.regexp_extract(text, r"[eE]([+-]?[0-9]+)$", 1)
-    exponent = F.when(written == "", F.lit(0)).otherwise(written.try_cast("long"))
+    suspicious = f"(length({text}) > {FULL_SCALE + 1} OR contains({text}, 'E') OR contains({text}, 'e'))"
+    places = f"regexp_extract({text}, {sql_string(_PLACES)}, 1)"
+    written = f"regexp_extract({text}, {sql_string(_EXPONENT)}, 1)"
+    exponent = _when(f"{written} = ''", "0", f"try_cast({written} AS BIGINT)")
     # an exponent too long for a long is beyond any scale: coalesce to True, never to NULL
-    return F.when(suspicious, F.coalesce(F.length(places) - exponent > FULL_SCALE, F.lit(True))).otherwise(F.lit(False))
+    return _when(suspicious, f"coalesce(length({places}) - {exponent} > {FULL_SCALE}, TRUE)", "FALSE")
 
 
-def _typed(name: str, column: Column, raw: SparkColumn) -> tuple[SparkColumn, SparkColumn | None, SparkColumn]:
+def _typed(name: str, column: Column, raw: str) -> tuple[str, str | None, str]:
     """(typed value, is-bad flag or None when the column cannot be bad, reason text) of one
-    declared column; `raw` is its field cut from the corrupt line."""
+    declared column, as SQL text; `raw` is its field cut from the corrupt line."""
     if not _reads_as_text(column):
         # the reader flags the row (fills _corrupt_record) when a value does not parse
-        bad = F.col(CORRUPT).isNotNull() & F.col(f"`{name}`").isNull() & raw.isNotNull() & (raw != "")
+        bad = f"({ident(CORRUPT)} IS NOT NULL AND {ident(name)} IS NULL AND {raw} IS NOT NULL AND {raw} != '')"
         words = TYPE_WORDS[column.type]
-        return F.col(f"`{name}`"), bad, F.format_string(f"{column.name}: '%s' is not {words}", raw)
-    text = F.col(f"`{name}`")
+        return ident(name), bad, _format(f"{column.name}: '%s' is not {words}", raw)
+    text = ident(name)
     if column.nulls:
-        text = F.when(text.isin(*column.nulls), F.lit(None)).otherwise(text)
+        text = _when(f"{text} IN ({', '.join(sql_string(n) for n in column.nulls)})", "NULL", text)
     if column.type == "string":
-        return text, None, F.lit(None)
+        return text, None, "NULL"
     if column.sql_type.startswith("DECIMAL"):
         # parsed once at full precision, then fitted: a value that would round is refused
-        exact = F.expr(f"try_cast(`{name}` AS DECIMAL(38,{FULL_SCALE}))")
+        exact = f"try_cast({ident(name)} AS DECIMAL(38,{FULL_SCALE}))"
         if column.nulls:
-            exact = F.when(text.isNull(), F.lit(None)).otherwise(exact)
-        typed = exact.try_cast(column.sql_type)  # try_: ANSI mode raises on overflow
-        bad = text.isNotNull() & (exact.isNull() | typed.isNull() | (typed != exact) | _beyond_full_scale(text))
-        reason = F.format_string(f"{column.name}: '%s' does not fit {column.sql_type} exactly", text)
-        return F.when(~bad, typed), bad, reason
-    typed = F.expr(f"try_cast(`{name}` AS {column.sql_type})")
+            exact = _when(f"{text} IS NULL", "NULL", exact)
+        typed = f"try_cast({exact} AS {column.sql_type})"  # try_: ANSI mode raises on overflow
+        bad = (f"({text} IS NOT NULL AND ({exact} IS NULL OR {typed} IS NULL OR {typed} != {exact} "
+               f"OR {_beyond_full_scale(text)}))")
+        reason = _format(f"{column.name}: '%s' does not fit {column.sql_type} exactly", text)
+        return _when(f"NOT {bad}", typed), bad, reason
+    typed = f"try_cast({ident(name)} AS {column.sql_type})"
     if column.nulls:
-        typed = F.when(text.isNull(), F.lit(None)).otherwise(typed)
-    bad = text.isNotNull() & typed.isNull()
-    reason = F.format_string(f"{column.name}: '%s' is not {TYPE_WORDS.get(column.type, column.type)}", text)
-    return typed, bad, reason
+        typed = _when(f"{text} IS NULL", "NULL", typed)
+    bad = f"({text} IS NOT NULL AND {typed} IS NULL)"
+    words = TYPE_WORDS.get(column.type, column.type)
+    return typed, bad, _format(f"{column.name}: '%s' is not {words}", text)

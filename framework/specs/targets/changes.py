@@ -53,7 +53,7 @@ class ChangeTracer:
 
     def scope_query(self, relations: Relations, changed: Iterable[str]) -> str | None:
         """Distinct scope tuples touched by the changed sources; ALL (None) when untraceable."""
-        w, parts = Query(), []
+        w, parts, probes = Query(), [], []
         for source in sorted(set(changed)):
             if self.always_everything(source):
                 return ALL
@@ -62,16 +62,31 @@ class ChangeTracer:
             for index, step in enumerate(self.spec.steps):
                 if isinstance(step, Join | Aggregate) and step.source == source and step.on:
                     values = self._step_changes(w, step, relations)
-                    part = self._propagate(w, index, values, relations)
-                    if part is None:
+                    probe = self._propagate(w, index, values, relations)
+                    if probe is None:
                         return ALL
-                    parts.append(part)
+                    probes.append(probe)
+        if probes:
+            parts.append(self._driver_hits(w, relations, probes))
         names = ", ".join(quote(n) for n in self.spec.scope_columns)
         if not parts:
             empty = ", ".join(f"CAST(NULL AS STRING) AS {quote(n)}" for n in self.spec.scope_columns)
             return f"SELECT {empty} WHERE FALSE"
         union = "\nUNION\n".join(f"SELECT {names} FROM {p}" for p in parts)
         return w.render(f"SELECT DISTINCT * FROM (\n{union}\n) __u")
+
+    def _driver_hits(self, w: Query, relations: Relations, probes: list[tuple[str, list[tuple[str, int]]]]) -> str:
+        """The scopes of the driver rows any probe matches, in one pass over the driver: each
+        probe (distinct values, and the driver expressions compared with them) is a left join
+        that finds at most one row, so the driver is read once however many sources changed."""
+        joins, hits = [], []
+        for n, (values, pairs) in enumerate(probes):
+            match = all_of(f"({outer}) <=> __h{n}.__v{i}" for outer, i in pairs)
+            joins.append(f"LEFT JOIN (SELECT *, TRUE AS __hit FROM {values}) __h{n} ON {match}")
+            hits.append(f"__h{n}.__hit IS NOT NULL")
+        driver = relations.current[self.spec.driver.source]
+        return w.add("touched", f"SELECT DISTINCT {self._scope_select()} FROM {driver} {self.alias}\n"
+                                + "\n".join(joins) + f"\nWHERE {' OR '.join(hits)}")
 
     def _scope_select(self) -> str:
         return ", ".join(f"({self.plan.scope_expr(n)}) AS {quote(n)}" for n in self.spec.scope_columns)
@@ -186,20 +201,20 @@ class ChangeTracer:
                 return [(index, pairs), *rest]
         return None
 
-    def _propagate(self, w: Query, index: int, values: str, relations: Relations) -> str | None:
-        """The scopes whose rows matched the changed `values` of step `index`."""
+    def _propagate(self, w: Query, index: int, values: str, relations: Relations
+                   ) -> tuple[str, list[tuple[str, int]]] | None:
+        """How the changed `values` of step `index` reach the driver: distinct values, and the
+        driver expressions matched with them (`__v<i>`); None when they do not lead back."""
         path = self._propagation_path(index)
         if path is None:
             return None
         for position, (step_index, pairs) in enumerate(path):
             step = self.spec.steps[step_index]
             assert isinstance(step, Join | Aggregate)
-            match = all_of(f"({step.on[i][1].text}) <=> __v.__v{i}" for i in pairs)
             if position == len(path) - 1:  # the pairs read the driver
-                driver = relations.current[self.spec.driver.source]
-                return w.add("touched", f"SELECT DISTINCT {self._scope_select()} FROM {driver} {self.alias} "
-                                        f"LEFT SEMI JOIN {values} __v ON {match}")
+                return values, [(step.on[i][1].text, i) for i in pairs]
             # the pairs read an earlier join: its rows with those values give its own match values
+            match = all_of(f"({step.on[i][1].text}) <=> __v.__v{i}" for i in pairs)
             via = self.spec.steps[path[position + 1][0]]
             assert isinstance(via, Join)
             keys = ", ".join(f"{via.alias}.{quote(c)} AS __v{j}" for j, (c, _) in enumerate(via.on))

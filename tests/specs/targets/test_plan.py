@@ -75,9 +75,18 @@ def test_a_dimension_change_is_traced_back_through_joins() -> None:
     assert sql is not None
     # organizations -> the encounters at them -> the claim lines of those encounters
     assert "cur_encounters e LEFT SEMI JOIN" in sql and "(e.ORGANIZATION) <=>" in sql
-    assert "cur_claims_transactions t LEFT SEMI JOIN" in sql and "(t.APPOINTMENTID) <=>" in sql
+    assert "FROM cur_claims_transactions t\nLEFT JOIN" in sql and "(t.APPOINTMENTID) <=> __h0.__v0" in sql
     # only the columns the target reads are compared
     assert "struct(TRUE AS __present, o.`CITY`, o.`NAME`, o.`STATE`)" in sql
+
+
+def test_changes_of_several_dimensions_read_the_driver_once() -> None:
+    p = plan("claims_silver")
+    sql = p.changes.scope_query(relations(p), ["claims", "encounters", "organizations", "patients", "providers"])
+    assert sql is not None
+    assert sql.count("FROM cur_claims_transactions t") == 1
+    for n, column in enumerate(["CLAIMID", "APPOINTMENTID", "APPOINTMENTID", "PATIENTID", "PROVIDERID"]):
+        assert f"(t.{column}) <=> __h{n}.__v0" in sql
 
 
 def test_gold_traces_patients_and_facts_to_the_patient_scope() -> None:
