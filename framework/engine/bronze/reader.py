@@ -22,6 +22,7 @@ from pyspark.sql.types import StringType, StructField, StructType
 from framework.engine.bronze.landing import RFC_QUOTE, FileScan
 from framework.engine.types import spark_type
 from framework.specs.bronze import BronzeSpec, Column
+from framework.specs.targets.expressions import quote as column_sql
 from framework.text import sql_string
 
 CORRUPT = "_corrupt_record"
@@ -131,11 +132,11 @@ def _bronze_columns(group: ReadGroup, *, run_id: str, run_timestamp: str) -> lis
     values: dict[str, str] = {}
     problems: list[tuple[str, str]] = []  # (is-bad flag, reason text)
     rescued: list[str] = []
-    corrupt = f"{ident(CORRUPT)} IS NOT NULL"
+    corrupt = f"{column_sql(CORRUPT)} IS NOT NULL"
     fields = _fields(group)
     for position, (name, column) in enumerate((h, group.spec.column(h)) for h in group.header):
         if column is None:
-            values[name] = ident(name)
+            values[name] = column_sql(name)
             continue
         cut = _field(fields, position, group.multiline)
         value, bad, reason = _typed(name, column, cut)
@@ -146,11 +147,11 @@ def _bronze_columns(group: ReadGroup, *, run_id: str, run_timestamp: str) -> lis
     width = len(group.header)
     short = f"({corrupt} AND size({fields}) != {width})"
     problems.insert(0, (short, _format(f"line has %d fields, the header has {width}", f"size({fields})")))
-    rescued.extend([sql_string("_line"), _when(short, ident(CORRUPT))])
+    rescued.extend([sql_string("_line"), _when(short, column_sql(CORRUPT))])
     for missing in group.missing_required:
         problems.append(("TRUE", sql_string(f"column {missing} is missing from the file's header")))
     if group.has_invalid_utf8:
-        text = f"concat_ws(',', {', '.join(f'CAST({ident(h)} AS STRING)' for h in group.header)})"
+        text = f"concat_ws(',', {', '.join(f'CAST({column_sql(h)} AS STRING)' for h in group.header)})"
         invalid = f"contains({text}, {sql_string(chr(0xFFFD))})"
         problems.append((invalid, sql_string("invalid UTF-8 bytes (shown as U+FFFD)")))
         rescued.extend([sql_string("_text_with_invalid_utf8"), _when(invalid, text)])
@@ -160,19 +161,14 @@ def _bronze_columns(group: ReadGroup, *, run_id: str, run_timestamp: str) -> lis
     reason = f"concat_ws('; ', {', '.join(_when(bad, text) for bad, text in problems)})"
     rescued_map = f"map_filter(map({', '.join(rescued)}), (__k, __v) -> __v IS NOT NULL)"
     return [
-        *(f"{values.get(c.name, f'CAST(NULL AS {c.sql_type})')} AS {ident(c.name)}" for c in group.spec.columns),
-        *(f"{values[h]} AS {ident(h)}" for h in group.unknown_columns),
+        *(f"{values.get(c.name, f'CAST(NULL AS {c.sql_type})')} AS {column_sql(c.name)}" for c in group.spec.columns),
+        *(f"{values[h]} AS {column_sql(h)}" for h in group.unknown_columns),
         f"CAST({sql_string(run_timestamp)} AS TIMESTAMP) AS ingest_timestamp",
         "_metadata.file_path AS source_file",
         f"{sql_string(run_id)} AS ingest_run_id",
         f"{_when(f'{flagged} AND size({rescued_map}) > 0', f'to_json({rescued_map})')} AS _rescued_data",
         f"{_when(flagged, reason)} AS _rescue_reason",
     ]
-
-
-def ident(name: str) -> str:
-    """A column name as a SQL identifier."""
-    return "`" + name.replace("`", "``") + "`"
 
 
 def _format(template: str, value: str) -> str:
@@ -189,10 +185,10 @@ def _fields(group: ReadGroup) -> str:
     that is those followed by an even number of quote characters)."""
     delimiter = re.escape(group.spec.options.get("delimiter", ","))
     if not group.multiline:
-        return f"split({ident(CORRUPT)}, {sql_string(delimiter)}, -1)"
+        return f"split({column_sql(CORRUPT)}, {sql_string(delimiter)}, -1)"
     q = re.escape(group.multiline)
     pattern = f"{delimiter}(?=(?:[^{q}]*{q}[^{q}]*{q})*[^{q}]*" + END + ")"
-    return f"split({ident(CORRUPT)}, {sql_string(pattern)}, -1)"
+    return f"split({column_sql(CORRUPT)}, {sql_string(pattern)}, -1)"
 
 
 def _field(fields: str, position: int, quote: str | None) -> str:
@@ -209,7 +205,7 @@ def _field(fields: str, position: int, quote: str | None) -> str:
 def _raw(name: str, column: Column, field: str) -> str:
     """The value as written: the text column itself, or the field cut from the corrupt line."""
     if _reads_as_text(column):
-        return ident(name)
+        return column_sql(name)
     return field
 
 
@@ -230,17 +226,17 @@ def _typed(name: str, column: Column, raw: str) -> tuple[str, str | None, str]:
     declared column, as SQL text; `raw` is its field cut from the corrupt line."""
     if not _reads_as_text(column):
         # the reader flags the row (fills _corrupt_record) when a value does not parse
-        bad = f"({ident(CORRUPT)} IS NOT NULL AND {ident(name)} IS NULL AND {raw} IS NOT NULL AND {raw} != '')"
+        bad = f"({column_sql(CORRUPT)} IS NOT NULL AND {column_sql(name)} IS NULL AND {raw} IS NOT NULL AND {raw} != '')"
         words = TYPE_WORDS[column.type]
-        return ident(name), bad, _format(f"{column.name}: '%s' is not {words}", raw)
-    text = ident(name)
+        return column_sql(name), bad, _format(f"{column.name}: '%s' is not {words}", raw)
+    text = column_sql(name)
     if column.nulls:
         text = _when(f"{text} IN ({', '.join(sql_string(n) for n in column.nulls)})", "NULL", text)
     if column.type == "string":
         return text, None, "NULL"
     if column.sql_type.startswith("DECIMAL"):
         # parsed once at full precision, then fitted: a value that would round is refused
-        exact = f"try_cast({ident(name)} AS DECIMAL(38,{FULL_SCALE}))"
+        exact = f"try_cast({column_sql(name)} AS DECIMAL(38,{FULL_SCALE}))"
         if column.nulls:
             exact = _when(f"{text} IS NULL", "NULL", exact)
         typed = f"try_cast({exact} AS {column.sql_type})"  # try_: ANSI mode raises on overflow
@@ -248,7 +244,7 @@ def _typed(name: str, column: Column, raw: str) -> tuple[str, str | None, str]:
                f"OR {_beyond_full_scale(text)}))")
         reason = _format(f"{column.name}: '%s' does not fit {column.sql_type} exactly", text)
         return _when(f"NOT {bad}", typed), bad, reason
-    typed = f"try_cast({ident(name)} AS {column.sql_type})"
+    typed = f"try_cast({column_sql(name)} AS {column.sql_type})"
     if column.nulls:
         typed = _when(f"{text} IS NULL", "NULL", typed)
     bad = f"({text} IS NOT NULL AND {typed} IS NULL)"
