@@ -31,6 +31,7 @@ class Context:
     wait: bool = False  # a writing command waits for the lakehouse lock instead of failing
     reader: bool = False  # a reading command: locally, a catalog that works beside a run (see reading())
     profile: Profile | None = None  # `run --profile`: time every stage, table and statement
+    current_refreshed: bool = False  # this run's `current` step brought every current state up to date
 
     @cached_property
     def specs(self) -> SpecCatalog:

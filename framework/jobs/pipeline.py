@@ -51,6 +51,7 @@ def _current(context: Context, tables: list[str] | None, run_id: str) -> None:
     if tables is not None:
         sources = [s for s in sources if s in tables or context.specs.bronze[s].current_table in tables]
     results = refresh_current(context.lakehouse, context.specs, sources, on_result=progress(context.report))
+    context.current_refreshed = tables is None
     if context.record is not None:
         context.record.tables += [TableRun("current", r.table, r.mode, r.seconds,
                                            note=", ".join(f"{v:,} {k}" for k, v in r.metrics.items())) for r in results]
@@ -76,7 +77,7 @@ def _targets(layer: str) -> Step:
             if not tables:
                 return
         results = load_targets(context.lakehouse, context.specs, context.report, layer=layer, tables=tables,
-                               load_id=run_id)
+                               load_id=run_id, refresh=not context.current_refreshed)
         # reconciliation runs after each load: a failing `error` check fails the run
         changed = [r.table for r in results if r.changed]
         with part(context.profile, layer, "checks"):

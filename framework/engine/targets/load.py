@@ -39,6 +39,7 @@ from framework.engine.targets.sources import (
     Versions,
     read_states,
     register_views,
+    without_unreadable_feeds,
 )
 from framework.specs.catalog import SpecCatalog
 from framework.specs.targets.plan import Relations, TargetPlan
@@ -88,10 +89,11 @@ def resolve(catalog: SpecCatalog, table: str) -> ResolvedTarget:
 
 def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: Report, *,
                 full: bool = False, load_id: str | None = None, interrupt_after: str | None = None,
-                refresh: bool = True, versions: Versions | None = None) -> LoadResult:
+                refresh: bool = True, versions: Versions | None = None, seen: Seen | None = None) -> LoadResult:
     """Bring one target up to date with its sources (see the module docstring). Within a run of
     loads (`refresh=False`) the caller has made the schema and the control table and refreshed
-    the current states; `versions`: the source versions that run has read already."""
+    the current states; `versions`: the source versions that run has read already; `seen`: what
+    the control table says the target has processed, when the caller has read it."""
     if interrupt_after is not None and interrupt_after not in CHECKPOINTS:
         raise ValueError(f"unknown checkpoint {interrupt_after!r} (known: {', '.join(CHECKPOINTS)})")
     started = time.monotonic()
@@ -103,8 +105,9 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
         refresh_current(lakehouse, catalog, target.bronze, on_result=progress(report, changes_only=True))
     load_id = load_id or new_run_id()
     full = full or not lakehouse.exists(table)
+    seen = seen if seen is not None else control.seen(table)
     try:
-        states = read_states(lakehouse, infos, references, control.seen(table), versions=versions)
+        states = read_states(lakehouse, infos, references, seen, versions=versions)
     except MissingSource as missing:
         layer = next((i.layer for i in infos.values() if i.table == missing.table), "silver")
         raise TargetError(f"{table} reads {missing.table}, which does not exist yet: build it first "
@@ -151,32 +154,51 @@ def _build(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations) -> None
 def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states: dict[str, SourceState],
            result: LoadResult) -> None:
     table = plan.spec.table
-    changed = [n for n, s in states.items() if s.changed]
-    every = every_scope(lakehouse, plan, states, relations)
-    traced = [n for n in changed if plan.changes.touches_scopes(n)]
-    if not every and not traced:
-        return
-    query = None if every else plan.changes.scope_query(relations, traced)
-    result.every_scope = query is None
-    scope = None if query is None else lakehouse.name(scope_table(table))
+    scope = lakehouse.name(scope_table(table))
     rows = f"__mdl_{table}__rows"
     try:
-        if query is not None and scope is not None:
-            # written down once (the recomputation and the MERGE both read it), counted as written
-            count = _write_scopes(lakehouse, scope, query)
-            if not count:
-                return  # the changes touched nothing this target reads (e.g. rows re-sent as they were)
+        try:
+            count = _write_scopes(lakehouse, plan, states, relations, scope)
+        except Exception:
+            # the first statements to read the change feeds: when one cannot be read (off for
+            # those versions, or vacuumed), every scope is recomputed instead
+            relations, unreadable = without_unreadable_feeds(lakehouse, states, relations)
+            if not unreadable:
+                raise
+            count = _write_scopes(lakehouse, plan, states, relations, scope)
+        if count == 0:
+            return  # the changes touched nothing this target reads (e.g. rows re-sent as they were)
+        result.every_scope = count is None
+        if count is not None:
             result.metrics["scopes"] = count
-        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scope)}")
+        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS "
+                      f"{plan.recompute(relations, None if count is None else scope)}")
         _check_layout(lakehouse, table, rows)
-        outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, scope))
+        outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, None if count is None else scope))
         if outcome:
             names = ("num_inserted_rows", "num_updated_rows", "num_deleted_rows")
             result.metrics |= {n.split("_")[1]: int(outcome[0][n]) for n in names if n in outcome[0].asDict()}
     finally:
         lakehouse.spark.catalog.dropTempView(rows)
-        if scope is not None:
+        if lakehouse.exists(scope_table(table)):
             lakehouse.sql(f"DROP TABLE IF EXISTS {scope}")
+
+
+def _write_scopes(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState], relations: Relations,
+                  scope: str) -> int | None:
+    """Write the scope table of the changes and return how many scopes it lists (from the
+    commit's metrics: the table is not read again, though the recomputation and the MERGE both
+    read it); None: every scope is recomputed, no table written; 0: no change touches a scope."""
+    if every_scope(lakehouse, plan, states, relations):
+        return None
+    traced = [n for n, s in states.items() if s.changed and plan.changes.touches_scopes(n)]
+    if not traced:
+        return 0
+    query = plan.changes.scope_query(relations, traced)
+    if query is None:
+        return None
+    lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {query}")
+    return lakehouse.written_rows(scope)
 
 
 def every_scope(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState], relations: Relations) -> bool:
@@ -187,13 +209,6 @@ def every_scope(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, Source
         return True
     return any(bool(lakehouse.rows(plan.changes.global_changed(step, relations))[0][0])
                for n in changed for step in plan.changes.global_aggregates(n))
-
-
-def _write_scopes(lakehouse: Lakehouse, scope: str, query: str) -> int:
-    """Write the scope table; return how many scopes it lists (from the commit's metrics: the
-    table is not read again)."""
-    lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {query}")
-    return lakehouse.written_rows(scope)
 
 
 def scope_table(table: str) -> str:
@@ -227,22 +242,26 @@ def expected_rows(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) -> Dat
 
 
 def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, layer: str | None = None,
-                 tables: Iterable[str] | None = None, load_id: str | None = None) -> list[LoadResult]:
+                 tables: Iterable[str] | None = None, load_id: str | None = None,
+                 refresh: bool = True) -> list[LoadResult]:
     """Load every target of a layer (or the given ones) in dependency order; a failing target is
-    reported and the others still load."""
+    reported and the others still load. `refresh=False`: the caller has just brought every
+    current state up to date (the pipeline's `current` step)."""
     results = []
     sequence = build_sequence(catalog, layer, tables)
     specs = target_specs(catalog)
     _ensure(lakehouse)
-    # the current states every target reads, brought up to date once
-    refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze},
-                    on_result=progress(report, changes_only=True))
+    if refresh:  # the current states every target reads, brought up to date once
+        refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze},
+                        on_result=progress(report, changes_only=True))
     versions = Versions(lakehouse)
+    # one read of the control table: a load appends rows for its own target only
+    seen = Control(lakehouse).seen_many(sequence) if sequence else {}
     for table in sequence:
         try:
             with part(lakehouse.profile, specs[table].layer, table) as timed:
                 result = load_target(lakehouse, catalog, table, report, load_id=load_id, refresh=False,
-                                     versions=versions)
+                                     versions=versions, seen=seen[table])
                 timed.rows = sum(v for k, v in result.metrics.items() if k != "scopes") if result.metrics else None
         except LoadInterrupted:
             raise

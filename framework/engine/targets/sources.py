@@ -148,7 +148,8 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
                    rebuilt: Mapping[str, str] | None = None) -> Relations:
     """The relations of every source: queries over Delta versions, inlined in the plans (no
     statement per source), and temp views of the reference data. `rebuilt`: queries that stand
-    for some sources' current rows (bronze sources' state computed from bronze)."""
+    for some sources' current rows (bronze sources' state computed from bronze). Change feeds
+    are not probed here: see `without_unreadable_feeds`."""
     current: dict[str, str] = {}
     previous: dict[str, str] = {}
     changed: dict[str, str] = {}
@@ -179,19 +180,31 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
         current[name] = f"({queries['cur']})"
         if "prev" in queries:
             previous[name], changed[name] = f"({queries['prev']})", f"({queries['chg']})"
-    feeds = {n: changed[n] for n, s in states.items() if n in changed and s.versioned and s.changed}
-    for name in _unreadable(lakehouse, feeds):
-        states[name].feed_unreadable = True
-        previous[name] = changed[name] = f"({_empty(states[name].info)})"
-        events.pop(name, None)
     return Relations(current, previous, changed, events)
 
 
+def without_unreadable_feeds(lakehouse: Lakehouse, states: Mapping[str, SourceState],
+                             relations: Relations) -> tuple[Relations, list[str]]:
+    """The relations without the change feeds that cannot be read (the feed may be off for those
+    versions, or vacuumed), and those sources' names: each is marked `feed_unreadable`, so that
+    every scope is recomputed. Loads call this only after a statement reading the feeds failed:
+    a load whose feeds are fine runs no probe."""
+    feeds = {n: relations.changed[n] for n, s in states.items() if n in relations.changed and s.versioned and s.changed}
+    unreadable = _unreadable(lakehouse, feeds)
+    if not unreadable:
+        return relations, []
+    previous, changed, events = dict(relations.previous), dict(relations.changed), dict(relations.events)
+    for name in unreadable:
+        states[name].feed_unreadable = True
+        previous[name] = changed[name] = f"({_empty(states[name].info)})"
+        events.pop(name, None)
+    return Relations(relations.current, previous, changed, events), unreadable
+
+
 def _unreadable(lakehouse: Lakehouse, feeds: Mapping[str, str]) -> list[str]:
-    """The change-feed queries that cannot be read (the feed may be off for those versions, or
-    vacuumed): all of them probed in one statement, one by one only when that fails. Each probe
-    reads one row: under `LIMIT 0` Spark drops the scan before Delta looks at the feed, and a
-    missing feed goes unnoticed until the load's own statement fails on it."""
+    """The change-feed queries that cannot be read: all of them probed in one statement, one by
+    one only when that fails. Each probe reads one row: under `LIMIT 0` Spark drops the scan
+    before Delta looks at the feed."""
     def plans(queries: list[str]) -> bool:
         try:
             lakehouse.rows(" UNION ALL ".join(f"(SELECT 1 AS __probe FROM {q} LIMIT 1)" for q in queries))

@@ -9,7 +9,8 @@ D3 (a run id older than D2's). Sequence B replays the same bronze runs grouped a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.errors import LoadInterrupted
 from framework.engine.targets.load import UP_TO_DATE
 from tests.engine.conftest import Lake
@@ -37,6 +39,26 @@ class History:
     rerun_modes: list[str] = field(default_factory=list)
     versions_before_rerun: dict[str, int] = field(default_factory=dict)
     versions_after_rerun: dict[str, int] = field(default_factory=dict)
+    d2_statements: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def recording(lakehouse: Lakehouse) -> Iterator[list[str]]:
+    """The text of every statement the lakehouse runs inside."""
+    texts: list[str] = []
+
+    def recorded(run: Callable[[str], Any]) -> Callable[[str], Any]:
+        def statement(text: str) -> Any:
+            texts.append(text)
+            return run(text)
+        return statement
+
+    lakehouse.sql = recorded(lakehouse.sql)  # type: ignore[method-assign, assignment]
+    lakehouse.rows = recorded(lakehouse.rows)  # type: ignore[method-assign, assignment]
+    try:
+        yield texts
+    finally:
+        del lakehouse.sql, lakehouse.rows
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +78,8 @@ def history(new_lake: Callable[..., Lake], run_ids: dict[str, str]) -> History:
         lake.load(["claims_silver"], interrupt_after="merge")
     seen.interrupted = crash.value
     seen.claims_after_crash = lake.scalar("SELECT count(*) FROM claims_silver")
-    lake.load()
+    with recording(lake.lakehouse) as seen.d2_statements:
+        lake.load()
     lake.check()
 
     seen.versions_before_rerun = {t: lake.version(t) for t in TARGETS}
@@ -92,6 +115,14 @@ def test_sequence_b_loading_two_deliveries_at_once_gives_the_same_tables(
         a = history.lake.lakehouse.table(table).select(*columns)
         b = lake.lakehouse.table(table).select(*columns)
         assert a.exceptAll(b).count() == 0 and b.exceptAll(a).count() == 0, table
+
+
+def test_incremental_loads_whose_change_feeds_read_fine_probe_none(history: History) -> None:
+    """The feeds are read by the loads' own statements; a feed is probed only when one of them
+    failed (test_a_change_feed_that_cannot_be_read_recomputes_every_scope)."""
+    merges = [s for s in history.d2_statements if s.startswith("MERGE INTO")]
+    assert len(merges) >= len(TARGETS)  # the targets and the current states they read, merged
+    assert not [s for s in history.d2_statements if "__probe" in s]
 
 
 def test_a_rerun_is_a_no_op(history: History) -> None:
