@@ -9,14 +9,13 @@ rescue of bad values, metadata columns and row reconciliation; the ratio is what
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import tempfile
 from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-from bench.common import Timings, environment, repeat, report
+from bench.common import Timings, arguments, environment, repeat, report
 from framework.config import project_root
 from framework.engine.bronze.ingest import ingest
 from framework.engine.bronze.reader import DATE_FORMAT, TIMESTAMP_FORMAT
@@ -48,11 +47,7 @@ def _header(folder: Path) -> set[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--patients", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path("bench/results/bronze.json"))
-    args = parser.parse_args()
+    args = arguments(__doc__, "bronze", repeat=3, patients=1000)
     root = Path(tempfile.mkdtemp(prefix="bench-bronze-"))
     source = root / "generated"
     generate(source, patients=args.patients, seed=42)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -51,6 +52,17 @@ def report(title: str, rows: list[tuple[str, float]], extra: dict[str, Any], out
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps({"title": title, "rows": dict(rows), **extra, "machine": machine()}, indent=2))
+
+
+def arguments(doc: str, name: str, repeat: int, **sizes: int) -> argparse.Namespace:
+    """The command line of a repeated benchmark: its size options (`--<size> N`), `--repeat` and
+    `--out` (bench/results/<name>.json)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for size, default in sizes.items():
+        parser.add_argument(f"--{size}", type=int, default=default)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--out", type=Path, default=Path("bench/results") / f"{name}.json")
+    return parser.parse_args()
 
 
 def repeat(times: int, *steps: Callable[[int], None]) -> None:

@@ -1,5 +1,7 @@
 """The whole pipeline at several sizes: per-stage wall time, rows per second and peak memory;
-bronze against a bare Spark copy of the same files; an incremental delivery against a full rebuild.
+bronze against a bare Spark copy of the same files and pyarrow's parse of them to Parquet (the
+physical limit); the first silver and gold load against a naive one (bench/naive.py); an
+incremental delivery against a full rebuild.
 
     .venv/bin/python -m bench.scale --patients 100 1000 10000
     .venv/bin/python -m bench.scale --patients 1000 --re-export --series 6
@@ -26,12 +28,15 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.arrow import csv_to_parquet
 from bench.bronze import bare_copy
 from bench.common import MemorySampler, environment, machine
+from bench.naive import bronze_queries, build_naive, drop_naive
 from framework.config import project_root
 from framework.engine.bronze.archive import archive
 from framework.engine.bronze.ingest import ingest
@@ -51,6 +56,9 @@ RESULTS = Path("bench/results")
 MARKDOWN = Path("BENCHMARKS.md")
 BEGIN, END = "<!-- bench.scale:begin -->", "<!-- bench.scale:end -->"
 BARE, BRONZE = "bare Spark copy, delivery 1", "bronze ingest, delivery 1"
+PYARROW = "pyarrow CSV to Parquet, delivery 1"
+PARSES = (BARE, BRONZE, PYARROW)  # the stages that parse delivery 1's CSV files: their MB/s is of `csv_mb`
+FIRST_LOAD, NAIVE = "first load", "naive first load"
 RE_EXPORT = "re-export"
 CURRENT_STATES = "current states"
 # The re-export follows deliveries 1 and 2 (2020-01-01 to 2025-03-31) and goes on into delivery
@@ -99,6 +107,9 @@ def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[st
         first = stages.run("generate delivery 1", lambda: generate(
             landing, patients=patients, seed=42, deliveries=2, delivery=1), lambda r: sum(f.rows for f in r.files))
         size_mb = sum(p.stat().st_size for p in landing.rglob("*.csv")) / 1e6
+        # timed before Spark starts: no JVM beside it
+        stages.run(PYARROW, lambda: csv_to_parquet(landing, catalog.bronze, root / "parquet"), lambda n: n)
+        shutil.rmtree(root / "parquet")
         spark = stages.run("start Spark session", lambda: local_session(lake))
         _warm_up(spark, root, catalog)
         rows = sum(f.rows for f in first.files)
@@ -107,7 +118,8 @@ def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[st
         lakehouse = Lakehouse(spark, environment(root, lake, landing))
         stages.run(BRONZE, lambda: ingest(lakehouse, catalog.bronze, new_run_id(), quiet), lambda r: r.rows)
         stages.run("archive, delivery 1", lambda: archive(lakehouse, quiet))
-        _targets(stages, lakehouse, catalog, quiet, "first load", full=False)
+        _targets(stages, lakehouse, catalog, quiet, FIRST_LOAD, full=False)
+        naive_s = _naive(stages, lakehouse, catalog)
         stages.run("checks (all targets)", lambda: run_checks(lakehouse, catalog, quiet))
         second = stages.run("generate delivery 2", lambda: generate(
             landing, patients=patients, seed=42, deliveries=2, delivery=2), lambda r: sum(f.rows for f in r.files))
@@ -131,7 +143,7 @@ def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[st
     incremental, rebuild = stages.seconds("incremental"), stages.seconds("full rebuild")
     return {"patients": patients, "csv_mb": round(size_mb, 1), "delivery_1_rows": rows,
             "stages": [asdict(s) for s in stages.done], "errors": errors,
-            "bronze_ratio": bronze_s / bare_s, "incremental_ratio": incremental / rebuild,
+            "bronze_ratio": bronze_s / bare_s, "incremental_ratio": incremental / rebuild, "naive_s": naive_s,
             "peak_mb": max(s.peak_mb for s in stages.done), "machine": describe_machine(), **extra}
 
 
@@ -188,6 +200,23 @@ def _series(stages: Stages, spark: Any, root: Path, catalog: Any, report: Report
     return rows
 
 
+def _naive(stages: Stages, lakehouse: Lakehouse, catalog: Any) -> float:
+    """The naive baseline (bench/naive.py) from the same bronze as the first load, target by
+    target; its tables are dropped afterwards. Returns its seconds in all. The bronze queries are
+    written before the clock starts (a notebook knows its sources; these ask the ingest log)."""
+    bronze = bronze_queries(lakehouse, catalog)
+    sequence = build_sequence(catalog)
+    try:
+        for table in sequence:
+            stages.run(f"{NAIVE}: {table}", partial(build_naive, lakehouse, catalog, table, bronze),
+                       lambda naive: _count(lakehouse, naive))
+    finally:
+        drop_naive(lakehouse, sequence)
+    seconds, first = stages.seconds(f"{NAIVE}:"), stages.seconds(f"{FIRST_LOAD}:")
+    print(f"  first load / naive = {first:.1f} / {seconds:.1f} s = {first / seconds:.2f}", flush=True)
+    return seconds
+
+
 def _load_all(lakehouse: Lakehouse, catalog: Any, report: Report, *, full: bool) -> None:
     refresh_current(lakehouse, catalog, current_sources(catalog), full=full)
     versions = Versions(lakehouse)
@@ -230,17 +259,23 @@ def describe_machine() -> dict[str, Any]:
 
 
 def render(results: list[dict[str, Any]]) -> str:
-    lines = ["| patients | CSV MB (delivery 1) | rows | bare copy s | bronze s | bronze / bare | first silver+gold s "
+    """The tables between BENCHMARKS.md's markers. A figure an older result file lacks (the naive
+    baseline, pyarrow) is an empty cell."""
+    lines = ["| patients | CSV MB (delivery 1) | rows | bare copy s | bronze s | bronze / bare | bare MB/s "
+             "| bronze MB/s | pyarrow MB/s | first silver+gold s | naive s | first load / naive "
              "| incremental s | rebuild s | incremental / rebuild | peak memory MB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         s = {stage["name"]: stage for stage in r["stages"]}
-        first = sum(v["seconds"] for k, v in s.items() if k.startswith("first load"))
+        first = sum(v["seconds"] for k, v in s.items() if k.startswith(FIRST_LOAD))
         incremental = sum(v["seconds"] for k, v in s.items() if k.startswith("incremental"))
         rebuild = sum(v["seconds"] for k, v in s.items() if k.startswith("full rebuild"))
+        rates = " | ".join(_mb_per_s(r["csv_mb"], s[n]["seconds"]) if n in s else "" for n in PARSES)
+        naive = r.get("naive_s")
+        versus = " | ".join(("", "") if naive is None else (f"{naive:.1f}", f"{first / naive:.2f}"))
         lines.append(f"| {r['patients']:,} | {r['csv_mb']:,} | {r['delivery_1_rows']:,} | {s[BARE]['seconds']:.1f} "
-                     f"| {s[BRONZE]['seconds']:.1f} | {r['bronze_ratio']:.2f} | {first:.1f} | {incremental:.1f} "
-                     f"| {rebuild:.1f} | {r['incremental_ratio']:.2f} | {r['peak_mb']:,.0f} |")
+                     f"| {s[BRONZE]['seconds']:.1f} | {r['bronze_ratio']:.2f} | {rates} | {first:.1f} | {versus} "
+                     f"| {incremental:.1f} | {rebuild:.1f} | {r['incremental_ratio']:.2f} | {r['peak_mb']:,.0f} |")
     re_exports = [r for r in results if "re_export" in r]
     if re_exports:
         lines += ["", f"**Full re-export** after delivery 2: every file whole again up to {RE_EXPORT_END}, "
@@ -259,15 +294,21 @@ def render(results: list[dict[str, Any]]) -> str:
     for r in results:
         lines += ["", f"**{r['patients']:,} patients** (load average at start "
                       f"{', '.join(f'{x:.1f}' for x in r['machine']['load_average_at_start'])})", "",
-                  "| stage | seconds | rows | rows/s | peak memory MB |", "|---|---:|---:|---:|---:|"]
+                  "| stage | seconds | rows | rows/s | MB/s of CSV | peak memory MB |", "|---|---:|---:|---:|---:|---:|"]
         for stage in r["stages"]:
             rows, seconds = stage["rows"], stage["seconds"]
             rate = f"{rows / seconds:,.0f}" if rows and seconds else ""
             lines.append(f"| {stage['name']} | {seconds:.1f} | {'' if rows is None else f'{rows:,}'} | {rate} "
+                         f"| {_mb_per_s(r['csv_mb'] if stage['name'] in PARSES else None, seconds)} "
                          f"| {stage['peak_mb']:,.0f} |")
         if r["errors"]:
             lines += ["", "Errors: " + "; ".join(r["errors"])]
     return "\n".join(lines)
+
+
+def _mb_per_s(mb: float | None, seconds: float) -> str:
+    """Throughput as a table cell; empty for a stage that parses no CSV."""
+    return f"{mb / seconds:,.1f}" if mb and seconds else ""
 
 
 def render_series(series: list[dict[str, Any]]) -> str:
