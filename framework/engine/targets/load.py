@@ -168,13 +168,13 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
             count = _write_scopes(lakehouse, plan, states, relations, scope)
         if count == 0:
             return  # the changes touched nothing this target reads (e.g. rows re-sent as they were)
-        result.every_scope = count is None
+        scoped = None if count is None else scope  # None: every scope
+        result.every_scope = scoped is None
         if count is not None:
             result.metrics["scopes"] = count
-        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS "
-                      f"{plan.recompute(relations, None if count is None else scope)}")
+        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scoped)}")
         _check_layout(lakehouse, table, rows)
-        outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, None if count is None else scope))
+        outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, scoped))
         if outcome:
             names = ("num_inserted_rows", "num_updated_rows", "num_deleted_rows")
             result.metrics |= {n.split("_")[1]: int(outcome[0][n]) for n in names if n in outcome[0].asDict()}
