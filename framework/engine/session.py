@@ -8,6 +8,7 @@ cache folder; later sessions put the cached jars on the class path and resolve n
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import sys
 import warnings
@@ -121,25 +122,44 @@ def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = Fals
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     coordinates = delta_coordinates()
-    conf = {**local_conf(lakehouse), **_jar_config(coordinates)}
-    if reader:
-        conf["spark.sql.catalogImplementation"] = "in-memory"
     if connect:
         # The local Connect server takes these settings at start; the client then tries to set
         # them again per session and warns that static ones cannot change. They did apply.
         warnings.filterwarnings("ignore", message="Failed to set spark", category=UserWarning)
-    builder = SparkSession.builder.appName("medallion")
-    builder = builder.remote("local[2]") if connect else builder.master("local[2]")
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    with _jvm_output(lakehouse.resolve() / "_logs" / "jvm.log"):
-        session = builder.getOrCreate()
-    _mark_resolved(coordinates)
+    with _first_resolution(coordinates):
+        conf = {**local_conf(lakehouse), **_jar_config(coordinates)}
+        if reader:
+            conf["spark.sql.catalogImplementation"] = "in-memory"
+        builder = SparkSession.builder.appName("medallion")
+        builder = builder.remote("local[2]") if connect else builder.master("local[2]")
+        for key, value in conf.items():
+            builder = builder.config(key, value)
+        with _jvm_output(lakehouse.resolve() / "_logs" / "jvm.log"):
+            session = builder.getOrCreate()
+        _mark_resolved(coordinates)
     if reader:
         from framework.engine.readers import register_tables
 
         register_tables(session, lakehouse)
     return session
+
+
+@contextlib.contextmanager
+def _first_resolution(coordinates: str) -> Iterator[None]:
+    """Until Delta's jars are cached, hold a lock on their folder while a session starts: Ivy's
+    cache does not survive two resolutions at once (two test workers, or two commands started
+    together, fail with "download failed"). The session that waited then finds the jars cached."""
+    if cached_jars(coordinates):
+        yield
+        return
+    folder = jar_folder(coordinates)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 #: set (e.g. by `medallion -v`) to let the JVM write to the console

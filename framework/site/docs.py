@@ -58,7 +58,9 @@ def _target_steps(spec: TargetSpec) -> list[str]:
         elif isinstance(step, Aggregate):
             match = ", ".join(f"{source} = {outer}" for source, outer in step.on) or "the whole source"
             measures = ", ".join(name for name, _ in step.measures)
-            lines.append(f"aggregate {step.source} as {step.alias} over {match}: {measures}")
+            bounds = (f" (bound {step.bounds.column} from {step.bounds.lower} to {step.bounds.upper})"
+                      if step.bounds is not None else "")
+            lines.append(f"aggregate {step.source} as {step.alias} over {match}: {measures}{bounds}")
         else:
             lines.append(f"derive {step.name} = {step.expr}")
     if spec.where is not None:

@@ -8,11 +8,12 @@ expression of its rows, so no view needs to exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from framework.specs.catalog import SpecCatalog
 from framework.specs.errors import SpecError
+from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.expressions import quote
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import Relations, TargetPlan
@@ -75,13 +76,15 @@ class Incremental:
 
     statements: tuple[str, ...]
     every_scope: bool
+    moved: tuple[str, ...] = ()  # bounds that moved (MovedBounds.describe), whose rows are recomputed
 
 
 def incremental(target: ResolvedTarget, relations: Relations, changed: list[str], name: Namer,
-                *, every_scope: bool, scope: str) -> Incremental:
+                *, every_scope: bool, scope: str, moved: Sequence[MovedBounds] = ()) -> Incremental:
     """What an incremental load runs once the relations (current, previous and changed rows of
     each source) are known: the scopes the changed sources touch, written down in the `scope`
-    table, then the MERGE of those scopes recomputed (every scope when a change cannot be traced)."""
+    table, then the MERGE of those scopes and of the rows between `moved` bounds recomputed
+    (every scope when a change cannot be traced)."""
     plan, references = target.plan, target.references
     table = plan.spec.table
     traced = [n for n in changed if plan.changes.touches_scopes(n)]
@@ -89,7 +92,7 @@ def incremental(target: ResolvedTarget, relations: Relations, changed: list[str]
     if query is None:
         rows = f"(\n{with_references(plan.recompute(relations), references)}\n)"
         return Incremental((plan.merge(name(table), rows, None),), True)
-    rows = f"(\n{with_references(plan.recompute(relations, scope), references)}\n)"
+    rows = f"(\n{with_references(plan.recompute(relations, scope, moved), references)}\n)"
     return Incremental((f"CREATE OR REPLACE TABLE {scope} USING DELTA AS\n{with_references(query, references)}",
-                        plan.merge(name(table), rows, scope),
-                        f"DROP TABLE IF EXISTS {scope}"), False)
+                        plan.merge(name(table), rows, scope, moved),
+                        f"DROP TABLE IF EXISTS {scope}"), False, tuple(m.describe() for m in moved))

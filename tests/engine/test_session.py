@@ -1,10 +1,15 @@
-"""The Delta jar's Maven coordinates for each pair of pyspark and delta-spark (no JVM)."""
+"""The Delta jar's Maven coordinates for each pair of pyspark and delta-spark, and the lock on
+their first resolution (no JVM)."""
 
 from __future__ import annotations
 
+import fcntl
+from pathlib import Path
+
 import pytest
 
-from framework.engine.session import delta_coordinates, jar_folder
+from framework.config.cache import CACHE_ENV
+from framework.engine.session import _first_resolution, delta_coordinates, jar_folder
 
 
 @pytest.mark.parametrize(("spark", "delta", "coordinates"), [
@@ -21,3 +26,31 @@ def test_each_coordinate_has_its_own_jar_folder() -> None:
     main, compat = delta_coordinates("4.2.0", "4.4.0"), delta_coordinates("4.0.0", "4.0.0")
     assert jar_folder(main) != jar_folder(compat)
     assert jar_folder(compat).name == "io.delta_delta-spark_2.13_4.0.0"
+
+
+def _locked_elsewhere(lock: Path) -> bool:
+    """Whether another open file description holds the lock (flock locks are per description)."""
+    with lock.open("a") as other:
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(other, fcntl.LOCK_UN)
+        return False
+
+
+def test_the_first_resolution_holds_a_lock_that_later_sessions_skip(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    coordinates = delta_coordinates("4.2.0", "4.4.0")
+    lock = jar_folder(coordinates) / ".lock"
+    with _first_resolution(coordinates):
+        assert _locked_elsewhere(lock)  # a second session would wait here for the jars
+    assert not _locked_elsewhere(lock)
+    jars = jar_folder(coordinates) / "ivy" / "jars"
+    jars.mkdir(parents=True)
+    (jars / "io.delta_delta-spark_4.2_2.13-4.4.0.jar").touch()
+    (jar_folder(coordinates) / "RESOLVED").write_text(coordinates)
+    lock.unlink()
+    with _first_resolution(coordinates):
+        assert not lock.exists()  # resolved: no lock taken

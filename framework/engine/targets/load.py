@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, Row
 
 from framework.engine.current import ingested_runs, progress, rebuilt_state, refresh_current
 from framework.engine.lakehouse import Lakehouse
@@ -42,6 +42,7 @@ from framework.engine.targets.sources import (
     without_unreadable_feeds,
 )
 from framework.specs.catalog import SpecCatalog
+from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.plan import Relations, TargetPlan
 from framework.specs.targets.resolve import (
     ResolvedTarget,
@@ -64,6 +65,7 @@ class LoadResult:
     seconds: float = 0.0
     changed: list[str] = field(default_factory=list)  # the sources that changed since the last load
     every_scope: bool = False
+    moved: list[str] = field(default_factory=list)  # bounds that moved, whose rows were recomputed
     metrics: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
@@ -72,6 +74,7 @@ class LoadResult:
             text += f" ({', '.join(self.changed)} changed)"
         if self.mode == INCREMENTAL:
             text += ", every scope recomputed" if self.every_scope else ""
+            text += "".join(f", {moved} recomputed" for moved in self.moved)
         if self.metrics:
             text += ": " + ", ".join(f"{v:,} {k}" for k, v in self.metrics.items())
         return f"{text} [{self.seconds:.1f}s]"
@@ -158,23 +161,24 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
     rows = f"__mdl_{table}__rows"
     try:
         try:
-            count = _write_scopes(lakehouse, plan, states, relations, scope)
+            part = _recomputed(lakehouse, plan, states, relations, scope)
         except Exception:
             # the first statements to read the change feeds: when one cannot be read (off for
             # those versions, or vacuumed), every scope is recomputed instead
             relations, unreadable = without_unreadable_feeds(lakehouse, states, relations)
             if not unreadable:
                 raise
-            count = _write_scopes(lakehouse, plan, states, relations, scope)
-        if count == 0:
+            part = _recomputed(lakehouse, plan, states, relations, scope)
+        if not (part.every or part.scopes or part.moved):
             return  # the changes touched nothing this target reads (e.g. rows re-sent as they were)
-        scoped = None if count is None else scope  # None: every scope
-        result.every_scope = scoped is None
-        if count is not None:
-            result.metrics["scopes"] = count
-        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scoped)}")
+        scoped = scope if part.scopes else None
+        result.every_scope = part.every
+        result.moved = [m.describe() for m in part.moved]
+        if not part.every:
+            result.metrics["scopes"] = part.scopes
+        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scoped, part.moved)}")
         _check_layout(lakehouse, table, rows)
-        outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, scoped))
+        outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, scoped, part.moved))
         if outcome:
             names = ("num_inserted_rows", "num_updated_rows", "num_deleted_rows")
             result.metrics |= {n.split("_")[1]: int(outcome[0][n]) for n in names if n in outcome[0].asDict()}
@@ -184,31 +188,56 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
             lakehouse.sql(f"DROP TABLE IF EXISTS {scope}")
 
 
-def _write_scopes(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState], relations: Relations,
-                  scope: str) -> int | None:
-    """Write the scope table of the changes and return how many scopes it lists (from the
-    commit's metrics: the table is not read again, though the recomputation and the MERGE both
-    read it); None: every scope is recomputed, no table written; 0: no change touches a scope."""
-    if every_scope(lakehouse, plan, states, relations):
-        return None
+@dataclass(frozen=True)
+class Recomputed:
+    """What an incremental load recomputes: every scope, or the scopes its scope table lists
+    (`scopes` of them; none written when no traced change touches one) and the rows between
+    bounds that moved."""
+
+    every: bool
+    scopes: int = 0
+    moved: tuple[MovedBounds, ...] = ()
+
+
+def _recomputed(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState], relations: Relations,
+                scope: str) -> Recomputed:
+    """Find what the changes touch, writing the scope table of the traced ones (its count comes
+    from the commit's metrics: the table is not read again, though the recomputation and the
+    MERGE both read it)."""
+    moved = moved_bounds(lakehouse, plan, states, relations)
+    if moved is None:
+        return Recomputed(every=True)
     traced = [n for n, s in states.items() if s.changed and plan.changes.touches_scopes(n)]
     if not traced:
-        return 0
+        return Recomputed(False, 0, moved)
     query = plan.changes.scope_query(relations, traced)
     if query is None:
-        return None
+        return Recomputed(every=True)
     lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {query}")
-    return lakehouse.written_rows(scope)
+    return Recomputed(False, lakehouse.written_rows(scope), moved)
 
 
-def every_scope(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState], relations: Relations) -> bool:
-    """Whether the changes cannot be traced to scopes: a source changed in a way its feed cannot
-    describe, or one no scope can be found for, or a global aggregate's measures changed."""
+def moved_bounds(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState],
+                 relations: Relations) -> tuple[MovedBounds, ...] | None:
+    """The bounds the changes moved (global aggregates that declare `bounds`); None when the
+    changes cannot be traced to scopes: a source changed in a way its feed cannot describe, or
+    one no scope can be found for, or the measures of a global aggregate without bounds changed."""
     changed = [n for n, s in states.items() if s.changed]
     if any(states[n].untraceable or plan.changes.always_everything(n) for n in changed):
-        return True
-    return any(bool(lakehouse.rows(plan.changes.global_changed(step, relations))[0][0])
-               for n in changed for step in plan.changes.global_aggregates(n))
+        return None
+    moved = []
+    for step in (step for n in changed for step in plan.changes.global_aggregates(n)):
+        row = lakehouse.rows(plan.changes.global_change(step, relations))[0]
+        if not row["changed"]:
+            continue
+        if step.bounds is None:
+            return None
+        moved.append(MovedBounds.of(step.bounds, _measures(row["old"]), _measures(row["new"])))
+    return tuple(moved)
+
+
+def _measures(row: Row | None) -> dict[str, object]:
+    return row.asDict() if row is not None else {}
 
 
 def scope_table(table: str) -> str:

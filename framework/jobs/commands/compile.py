@@ -29,7 +29,8 @@ def _run(context: Context, args: argparse.Namespace) -> int:
     if isinstance(compiled, str):
         print(f"-- incremental load of {spec.table}: none, {compiled}")
         return 0
-    how = "every scope recomputed" if compiled.every_scope else "the scopes the changes touch, recomputed"
+    how = "every scope recomputed" if compiled.every_scope else "the scopes the changes touch, recomputed" + "".join(
+        f", and the rows of {moved}" for moved in compiled.moved)
     print(f"-- incremental load of {spec.table} over its sources now ({how}); the load also records the "
           "versions it read in medallion_control")
     for statement in compiled.statements:

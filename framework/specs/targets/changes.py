@@ -38,8 +38,9 @@ class ChangeTracer:
     def global_aggregates(self, source: str) -> list[Aggregate]:
         return [s for s in self.spec.aggregates if s.source == source and s.is_global]
 
-    def global_changed(self, step: Aggregate, relations: Relations) -> str:
-        """One boolean: did a global aggregate's measures change since the target last saw them?"""
+    def global_change(self, step: Aggregate, relations: Relations) -> str:
+        """One row: did a global aggregate's measures change since the target last saw them
+        (`changed`), and the measures then and now (`old`, `new`: structs)."""
         info, a = self.sources[step.source], step.alias
         measures = ", ".join(f"{m.text} AS {quote(name)}" for name, m in step.measures)
         filters = f" WHERE {step.where.text}" if step.where is not None else ""
@@ -48,8 +49,9 @@ class ChangeTracer:
             return (f"(SELECT struct({measures}) FROM ({self.plan.aggregate_rows(step, info, relation, None)}) "
                     f"{a}{filters})")
 
-        return (f"SELECT NOT ({totals(relations.previous[step.source])} <=> "
-                f"{totals(relations.current[step.source])}) AS changed")
+        return (f"SELECT NOT (__old <=> __new) AS changed, __old AS old, __new AS new FROM (SELECT "
+                f"{totals(relations.previous[step.source])} AS __old, {totals(relations.current[step.source])} "
+                f"AS __new) __b")
 
     def scope_query(self, relations: Relations, changed: Iterable[str]) -> str | None:
         """Distinct scope tuples touched by the changed sources; ALL (None) when untraceable."""

@@ -154,6 +154,7 @@ class _Checker:
             self.expr(Expr(expr, item.at), everything, None, "order")
         self.columns(everything)
         self.key_and_scope(visible)
+        self.bounds()
         self.windows()
         return self.problems
 
@@ -268,12 +269,50 @@ class _Checker:
                                      f"{', '.join(derived)}: scope columns are plain expressions of the driver's "
                                      "source columns (the rows to recompute are found by them)")
 
+    def bounds(self) -> None:
+        """A `bounds` names two measures of a global aggregate and an output column that all rows
+        of a key share: an incremental load keeps or recomputes a key's rows together."""
+        spec = self.spec
+        try:
+            keyed = {(r.alias, r.name.lower()) for name in spec.key if (c := spec.column(name)) is not None
+                     for part in c.hash or (c.expr,) for r in column_refs(part.text)}
+        except ExpressionError:
+            return  # reported with the column
+        for step in spec.aggregates:
+            bounds = step.bounds
+            if bounds is None:
+                continue
+            what = f"aggregate {step.alias} bounds"
+            if not step.is_global:
+                self.problem(bounds.at, f"{what}: only an aggregate without `match` (over the whole source) can "
+                             "bound the target's rows", "remove `bounds`, or `match`")
+            measures = {name for name, _ in step.measures}
+            for field_name, name in (("lower", bounds.lower), ("upper", bounds.upper)):
+                if name not in measures:
+                    self.problem((*bounds.at, field_name), f"{what}: {step.alias} has no measure {name!r}",
+                                 did_you_mean(name, measures))
+            column = spec.column(bounds.column)
+            if column is None:
+                self.problem((*bounds.at, "column"), f"{what}: {spec.table} has no column {bounds.column!r}",
+                             did_you_mean(bounds.column, set(spec.column_names)))
+                continue
+            try:
+                reads = {(r.alias, r.name.lower()) for part in column.hash or (column.expr,)
+                         for r in column_refs(part.text)}
+            except ExpressionError:
+                continue
+            if not reads or not reads <= keyed:
+                self.problem((*bounds.at, "column"), f"{what}: column {bounds.column!r} must be computed from what "
+                             f"the key ({', '.join(spec.key)}) reads: the rows of one key are recomputed together",
+                             "bound a key column, or a column computed from the key's columns")
+
     def windows(self) -> None:
-        """Windows must stay within one scope: an incremental load recomputes whole scopes only."""
+        """Windows must stay within one scope: an incremental load recomputes whole scopes only
+        (and, where an aggregate declares bounds, the rows between two bounds of its column)."""
         needed: list[set[str]] = []
         try:
-            for name in self.spec.scope_columns:
-                column = self.spec.column(name)
+            bounded = [self.spec.column(s.bounds.column) for s in self.spec.aggregates if s.bounds is not None]
+            for column in [self.spec.column(name) for name in self.spec.scope_columns] + bounded:
                 if column is not None:
                     needed.append({normalize(p.text) for p in column.hash or (column.expr,)})
         except ExpressionError:
@@ -286,7 +325,8 @@ class _Checker:
                 continue
             for partition in partitions:
                 if not all(group <= partition for group in needed):
-                    scope = ", ".join(self.spec.scope_columns)
+                    scope = ", ".join([*self.spec.scope_columns, *(s.bounds.column for s in self.spec.aggregates
+                                                                   if s.bounds is not None)])
                     self.problem(expr.at, f"a window must PARTITION BY the scope ({scope}): incremental loads "
                                  "recompute whole scopes, so a window across scopes would see part of its rows",
                                  "partition by the scope's driver columns, or widen `scope`")

@@ -68,6 +68,19 @@ class Join:
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """What a global aggregate's measures mean to the target: its rows exist only where the
+    output `column` lies between the measures `lower` and `upper`, and nothing else reads them
+    (gold's span of encounter months, say). When the measures move, only the rows between the
+    old and the new bounds change, so an incremental load recomputes those, not every scope."""
+
+    column: str
+    lower: str
+    upper: str
+    at: At
+
+
+@dataclass(frozen=True)
 class Aggregate:
     """Measures over the source rows matching `on` (source expression -> row expression)."""
 
@@ -79,6 +92,7 @@ class Aggregate:
     where: Expr | None  # filter of the source rows alone
     key: tuple[Expr, ...] | None  # versions of one source row: the latest counts once
     at: At
+    bounds: Bounds | None = None  # global aggregates only
 
     @property
     def is_global(self) -> bool:

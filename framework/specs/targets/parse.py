@@ -10,6 +10,7 @@ from framework.specs.targets.model import (
     DEFAULT_LOAD_TIMESTAMP,
     Aggregate,
     At,
+    Bounds,
     Column,
     Derive,
     Driver,
@@ -49,6 +50,8 @@ def _step(doc: dict[str, Any], at: At) -> Step:
         when=_expr(body["when"], (*at, "when")) if "when" in body else None,
         where=_expr(body["where"], (*at, "where")) if "where" in body else None,
         key=_optional_exprs(body, "key", at), at=at,
+        bounds=Bounds(str(body["bounds"]["column"]), str(body["bounds"]["lower"]), str(body["bounds"]["upper"]),
+                      (*at, "bounds")) if "bounds" in body else None,
     )
 
 

@@ -21,8 +21,10 @@ as this target last saw them, and its changed rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 
+from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.changes import ALL, ChangeTracer
 from framework.specs.targets.expressions import quote
 from framework.specs.targets.reads import TargetReads
@@ -37,9 +39,10 @@ class TargetPlan(TargetReads):
 
     # -- the queries -----------------------------------------------------------------------------
 
-    def recompute(self, relations: Relations, scope: str | None = None) -> str:
-        """The target's rows: all of them, or those of the scopes listed by the `scope` relation."""
-        return RowsQuery(self, relations, scope).sql()
+    def recompute(self, relations: Relations, scope: str | None = None, moved: Sequence[MovedBounds] = ()) -> str:
+        """The target's rows: all of them, or those of the scopes listed by the `scope` relation
+        and those between `moved` bounds (then `scope` None lists no scope)."""
+        return RowsQuery(self, relations, scope, moved).sql()
 
     @cached_property
     def changes(self) -> ChangeTracer:
@@ -47,14 +50,18 @@ class TargetPlan(TargetReads):
 
     # -- writing -------------------------------------------------------------------------------
 
-    def merge(self, target: str, rows: str, scope: str | None) -> str:
-        """MERGE the recomputed `rows` into `target`; rows of the recomputed scopes (all rows when
-        `scope` is None) that the recomputation no longer produces are deleted."""
+    def merge(self, target: str, rows: str, scope: str | None, moved: Sequence[MovedBounds] = ()) -> str:
+        """MERGE the recomputed `rows` into `target`; rows of the recomputed scopes and bounds
+        (all rows when there are neither, as in `recompute`) that the recomputation no longer
+        produces are deleted."""
         spec = self.spec
         keys = [quote(k) for k in spec.key]
         values = [quote(c) for c in spec.output_columns if c not in spec.key]
-        old = f"SELECT {', '.join(keys)} FROM {target} __o"
-        if scope is not None:
+        old = f"SELECT {', '.join(f'__o.{k}' for k in keys)} FROM {target} __o"
+        if moved:
+            join, condition = self.kept_rows(scope, moved, lambda name: f"__o.{quote(name)}")
+            old += f"{join} WHERE {condition}"
+        elif scope is not None:
             old += " LEFT SEMI JOIN {} __s ON {}".format(
                 scope, all_of(f"__o.{quote(n)} <=> __s.{quote(n)}" for n in spec.scope_columns))
         source = (f"SELECT {', '.join(f'coalesce(__n.{k}, __d.{k}) AS {k}' for k in keys)}, "

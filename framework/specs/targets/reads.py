@@ -4,12 +4,13 @@ stands above all three, so imports run one way: plan -> rows, changes -> reads."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.expressions import column_refs, order_sql, quote
 from framework.specs.targets.model import Aggregate, Derive, Expr, Join, TargetSpec
 from framework.specs.targets.sources import BRONZE, SourceInfo
-from framework.specs.targets.sql import columns_of
+from framework.specs.targets.sql import all_of, column_type, columns_of
 
 
 class TargetReads:
@@ -100,6 +101,23 @@ class TargetReads:
         column = self.spec.column(name)
         assert column is not None  # validated
         return column.expr.text
+
+    def output_expr(self, name: str) -> str:
+        """An output column's value over the intermediate rows, cast to its declared type."""
+        column = self.spec.column(name)
+        assert column is not None  # validated
+        return f"CAST(({column.expr.text}) AS {column_type(column.type)})" if column.type else column.expr.text
+
+    def kept_rows(self, scope: str | None, moved: Sequence[MovedBounds], value: Callable[[str], str]) -> tuple[str, str]:
+        """A join and a condition that keep the rows of the scopes the `scope` relation lists and
+        the rows between moved bounds; `value` names an output column where they apply."""
+        kept = [m.between(value(m.column)) for m in moved]
+        if scope is None:
+            return "", " OR ".join(kept)
+        names = ", ".join(quote(n) for n in self.spec.scope_columns)
+        match = all_of(f"({value(n)}) <=> __s.{quote(n)}" for n in self.spec.scope_columns)
+        return (f" LEFT JOIN (SELECT DISTINCT {names}, TRUE AS __hit FROM {scope}) __s ON {match}",
+                " OR ".join(["__s.__hit IS NOT NULL", *kept]))
 
     def raw_driver_refs(self, text: str) -> bool:
         """The expression reads the driver's source columns only (not derived ones)."""

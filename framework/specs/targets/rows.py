@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.expressions import column_refs, is_generator, order_sql, quote, split_order
 from framework.specs.targets.model import Aggregate, Derive, Expr, Join, Step
 from framework.specs.targets.reads import TargetReads
-from framework.specs.targets.sql import Query, Relations, all_of, column_type, columns_of
+from framework.specs.targets.sql import Query, Relations, all_of, columns_of
 
 
 class RowsQuery:
     """The query of a target's rows, built step by step."""
 
-    def __init__(self, plan: TargetReads, relations: Relations, scope: str | None):
-        self.plan, self.relations, self.w, self.scoped = plan, relations, Query(), scope is not None
+    def __init__(self, plan: TargetReads, relations: Relations, scope: str | None,
+                 moved: Sequence[MovedBounds] = ()):
+        self.plan, self.relations, self.w = plan, relations, Query()
+        self.scope, self.moved = scope, tuple(moved)
+        # rows between moved bounds may come from any driver row: the driver is then read whole,
+        # and cut down once the bounded columns can be computed (keep_moved)
+        self.scoped = scope is not None and not self.moved
         self.aliases: list[str] = [plan.alias]
         self.lookups: dict[str, str] = {}  # join alias -> its lookup relation (__k0.., __v)
         self.pending: list[Aggregate] = []  # consecutive aggregates, joined together
         spec, alias = plan.spec, plan.alias
         driver_rows = f"SELECT {alias}.* FROM {relations.current[spec.driver.source]} {alias}"
-        if scope is not None:
+        if self.scoped:
             matches = [f"({plan.scope_expr(name)}) <=> __s.{quote(name)}" for name in spec.scope_columns]
             driver_rows += f" LEFT SEMI JOIN {scope} __s ON {all_of(matches)}"
         rows = self.w.add("driver", driver_rows)
@@ -31,10 +39,37 @@ class RowsQuery:
         """Each step reads the previous intermediate relation once (aggregates that follow one
         another share one), so the query stays linear in the number of steps: Spark inlines
         common table expressions at every reference."""
-        for step in self.plan.spec.steps:
+        cut = max((self._available_after(self.plan.output_expr(m.column)) for m in self.moved), default=None)
+        if cut == -1:
+            self.keep_moved()
+        for index, step in enumerate(self.plan.spec.steps):
             self.add(step)
+            if index == cut:
+                self.flush()
+                self.keep_moved()
         self.flush()
         return self.finish()
+
+    def _available_after(self, text: str) -> int:
+        """The index of the step after which an expression of the row can be computed (-1: from
+        the driver rows; the last step when a reference cannot be placed)."""
+        steps, at = self.plan.spec.steps, -1
+        for ref in column_refs(text):
+            if ref.alias == self.plan.alias:
+                index = next((i for i, s in enumerate(steps) if isinstance(s, Derive) and s.name.lower() == ref.name.lower()), -1)
+            elif ref.alias is not None and self.plan.spec.step_of(ref.alias) is not None:
+                index = self.plan.spec.index_of(ref.alias)
+            else:
+                index = len(steps) - 1
+            at = max(at, index)
+        return at
+
+    def keep_moved(self) -> None:
+        """Keep the rows of the listed scopes and those between moved bounds, as soon as the
+        bounded columns can be computed, so the later steps read only those."""
+        join, condition = self.plan.kept_rows(self.scope, self.moved, self.plan.output_expr)
+        aliases = ", ".join(f"__x.{a}" for a in self.aliases)
+        self.current = self.w.add("kept", f"SELECT {aliases} FROM {self.current} __x{join} WHERE {condition}")
 
     def add(self, step: Step) -> None:
         if isinstance(step, Aggregate) and not step.is_global:
@@ -167,10 +202,7 @@ class RowsQuery:
         spec, alias = plan.spec, plan.alias
         outputs = []
         for column in spec.columns:
-            value = column.expr.text
-            if column.type:
-                value = f"CAST(({value}) AS {column_type(column.type)})"
-            outputs.append(f"{value} AS {quote(column.name)}")
+            outputs.append(f"{plan.output_expr(column.name)} AS {quote(column.name)}")
         ranks = []
         for index, item in enumerate(spec.order):
             expr, descending, nulls = split_order(item.text)

@@ -20,7 +20,7 @@ import pytest
 
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.errors import LoadInterrupted
-from framework.engine.targets.load import UP_TO_DATE
+from framework.engine.targets.load import UP_TO_DATE, LoadResult
 from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import d1, d2, d3_old_export
 
@@ -40,6 +40,7 @@ class History:
     versions_before_rerun: dict[str, int] = field(default_factory=dict)
     versions_after_rerun: dict[str, int] = field(default_factory=dict)
     d2_statements: list[str] = field(default_factory=list)
+    d2_results: dict[str, LoadResult] = field(default_factory=dict)
 
 
 @contextmanager
@@ -71,6 +72,7 @@ def history(new_lake: Callable[..., Lake], run_ids: dict[str, str]) -> History:
         "encounters": lake.rows("patient_encounters_silver", order="encounter_id"),
         "medications": lake.rows("medications_silver", "patient_id = 'p1'", order="prescription_stop_date NULLS LAST"),
         "c1_runs": [r["ingest_run_id"] for r in lake.rows("claims_silver", "claim_id = 'c1'")],
+        "p2_months": lake.rows("member_monthly_snapshot_gold", "patient_id = 'p2'", order="month_start_date"),
     }
 
     lake.deliver(d2(), "d2", run_ids["d2"])
@@ -79,7 +81,7 @@ def history(new_lake: Callable[..., Lake], run_ids: dict[str, str]) -> History:
     seen.interrupted = crash.value
     seen.claims_after_crash = lake.scalar("SELECT count(*) FROM claims_silver")
     with recording(lake.lakehouse) as seen.d2_statements:
-        lake.load()
+        seen.d2_results = {r.table: r for r in lake.load()}
     lake.check()
 
     seen.versions_before_rerun = {t: lake.version(t) for t in TARGETS}
@@ -123,6 +125,21 @@ def test_incremental_loads_whose_change_feeds_read_fine_probe_none(history: Hist
     merges = [s for s in history.d2_statements if s.startswith("MERGE INTO")]
     assert len(merges) >= len(TARGETS)  # the targets and the current states they read, merged
     assert not [s for s in history.d2_statements if "__probe" in s]
+
+
+def test_gold_recomputes_the_months_a_delivery_adds_for_every_member_not_every_scope(history: History) -> None:
+    """D2's encounter in 2024-03 extends the months of data (gold's `span`, which declares
+    bounds): the load recomputes 2023-09 to 2024-03 for every member, and the members D2 touched
+    whole; p2, untouched, keeps its earlier months as they were written."""
+    gold = history.d2_results["member_monthly_snapshot_gold"]
+    assert not gold.every_scope
+    assert gold.moved == ["month_start_date 2023-01-01..2023-08-01 -> 2023-01-01..2024-03-01"]
+    before = history.after_d1["p2_months"]
+    assert [r["month_start_date"] for r in before][-1] == date(2023, 8, 1)
+    now = history.lake.rows("member_monthly_snapshot_gold", "patient_id = 'p2'", order="month_start_date")
+    assert now[:len(before)] == before  # the load timestamp included: not rewritten
+    assert [r["month_start_date"] for r in now[len(before):]] == [date(2023, m, 1) for m in range(9, 13)] + [
+        date(2024, 1, 1), date(2024, 2, 1)]  # died 2024-02-10
 
 
 def test_a_rerun_is_a_no_op(history: History) -> None:

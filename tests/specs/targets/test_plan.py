@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from framework.specs.loader import load_catalog
+from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.expressions import (
     ColumnRef,
     ExpressionError,
@@ -57,6 +60,26 @@ def test_hash_separates_parts_and_tells_null_from_empty() -> None:
     sql = hash_sql(["a", "b"])
     assert sql.startswith("sha2(concat_ws(chr(31), ") and sql.endswith(", 256)")
     assert "IS NULL THEN '0' ELSE concat('1'" in sql
+
+
+GOLD_MONTHS = MovedBounds("month_start_date", (date(2020, 1, 1), date(2024, 4, 1)), (date(2020, 1, 1), date(2024, 5, 1)))
+
+
+def test_moved_bounds_keep_the_scoped_rows_and_those_between_the_bounds_once_the_month_is_known() -> None:
+    p = plan("member_monthly_snapshot_gold")
+    sql = p.recompute(relations(p), "scope_table", [GOLD_MONTHS])
+    assert "LEFT SEMI JOIN scope_table" not in sql  # any member may have a row in a new month
+    kept = sql.index("LEFT JOIN (SELECT DISTINCT `patient_id`, TRUE AS __hit FROM scope_table) __s "
+                     "ON (cov.PATIENT) <=> __s.`patient_id` WHERE __s.__hit IS NOT NULL OR (")
+    # right after the month is derived, before the month's encounters, drugs and conditions
+    assert sql.index("AS `month_start`) AS cov") < kept < sql.index("FROM cur_medications_silver")
+    assert ("(coalesce((cov.month_start) BETWEEN DATE '2020-01-01' AND DATE '2024-05-01', FALSE) <> "
+            "coalesce((cov.month_start) BETWEEN DATE '2020-01-01' AND DATE '2024-04-01', FALSE))") in sql
+    merge = p.merge("gold", "rows", None, [GOLD_MONTHS])
+    assert ("FROM gold __o WHERE (coalesce((__o.`month_start_date`) BETWEEN DATE '2020-01-01' AND "
+            "DATE '2024-05-01', FALSE) <>") in merge
+    assert "__hit" not in merge  # no scope table: the months alone
+    assert GOLD_MONTHS.describe() == "month_start_date 2020-01-01..2024-04-01 -> 2020-01-01..2024-05-01"
 
 
 def test_silver_rows_read_only_the_relations_given() -> None:

@@ -146,6 +146,36 @@ def test_windows_must_stay_within_the_scope(tables: Path) -> None:
     one(problems_of(tables, text), "must PARTITION BY the scope")
 
 
+BOUNDED = GOOD.replace("key: [immunization_id]", "key: [immunization_id, day]").replace(
+    "  - join:", "  - aggregate: {as: span, source: encounters, measures: {lo: min(span.START), hi: max(span.START)},\n"
+                 "                 bounds: {column: day, lower: lo, upper: hi}}\n  - join:") + "  - {name: day, expr: t.DATE}\n"
+
+
+def test_bounds_of_a_global_aggregate_on_a_keyed_column_validate(tables: Path) -> None:
+    assert problems_of(tables, BOUNDED) == []
+
+
+@pytest.mark.parametrize(("change", "fragment", "hint"), [
+    ((", measures: {lo:", ", match: {PATIENT: t.PATIENT}, measures: {lo:"), "only an aggregate without `match`", None),
+    (("upper: hi", "upper: high"), "span has no measure 'high'", "did you mean 'hi'?"),
+    (("column: day", "column: dya"), "has no column 'dya'", "did you mean 'day'?"),
+    (("column: day", "column: patient_gender"), "column 'patient_gender' must be computed from what the key",
+     None),
+])
+def test_bounds_name_measures_and_a_column_every_row_of_a_key_shares(
+        tables: Path, change: tuple[str, str], fragment: str, hint: str | None) -> None:
+    problem = one(problems_of(tables, BOUNDED.replace(*change)), fragment)
+    assert hint is None or problem.hint == hint
+    assert problem.line is not None
+
+
+def test_windows_must_partition_by_the_bounded_column_too(tables: Path) -> None:
+    text = BOUNDED.replace("  - join:", "  - derive: {name: n, expr: count(*) OVER (PARTITION BY t.PATIENT)}\n"
+                                        "  - join:").replace("key: [immunization_id, day]",
+                                                             "key: [immunization_id, day]\nscope: [patient_id]")
+    one(problems_of(tables, text), "must PARTITION BY the scope (patient_id, day)")
+
+
 def test_file_name_must_match_the_table(tables: Path) -> None:
     problem = one(problems_of(tables, GOOD, name="vaccines_silver"), "differs from the file name")
     assert problem.hint == "rename the file to immunizations_silver.yml"
