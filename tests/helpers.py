@@ -63,10 +63,10 @@ def write_bytes(landing: Path, source: str, name: str, data: bytes) -> Path:
 def medallion(env: Environment, spark: Any, *args: str) -> int:
     """`medallion ARGS` as the command line runs it, in `env` and an existing Spark session
     (the test process's shared one instead of a new one per command)."""
+    from framework.cli.context import Context
+    from framework.cli.main import build_parser
     from framework.config.arguments import exit_status
     from framework.engine.report import Report
-    from framework.jobs.cli import build_parser
-    from framework.jobs.context import Context
     from framework.specs.errors import SpecError
 
     parsed = build_parser().parse_args(list(args))
@@ -97,8 +97,8 @@ def synthea_export(patients: int, seed: int, end_date: date | None = None, *, re
     import contextlib
     import io
 
+    from framework.cli.main import main
     from framework.generate import synthea
-    from framework.jobs.cli import main
 
     release = release or synthea.SYNTHEA_RELEASE
     end_day = end_date or synthea.REFERENCE_DATE

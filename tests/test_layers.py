@@ -1,7 +1,7 @@
 """The layer contract of framework/: imports run downward only, pyspark stays in the engine and the
 CLI, and no modules import each other in a circle.
 
-    jobs (the CLI)  >  engine | bundle | generate  >  site  >  config  >  specs  >  text | runtimes
+    cli  >  engine | bundle | generate  >  site  >  config  >  specs  >  text | runtimes
 
 A module may import its own package and any lower layer; packages of one layer are independent.
 
@@ -25,7 +25,7 @@ FRAMEWORK = Path(__file__).resolve().parents[1] / "framework"
 
 #: highest first; a module may import modules of a later row, or of its own package
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("framework.jobs",),
+    ("framework.cli",),
     ("framework.engine", "framework.bundle", "framework.generate"),
     ("framework.site",),
     ("framework.config",),
@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("framework.text", "framework.runtimes", "framework"),
 )
 #: the only packages that may import Spark or Delta
-SPARK_PACKAGES = ("framework.engine", "framework.jobs")
+SPARK_PACKAGES = ("framework.engine", "framework.cli")
 SPARK_MODULES = ("pyspark", "delta", "py4j")
 
 #: Circles known and allowed for now, each with the work that removes it. The test fails when a
@@ -236,7 +236,7 @@ def _tree(**modules: str) -> list[Edge]:
 
 
 @pytest.mark.parametrize("source", ["from framework.engine.session import local_session",
-                                    "def f():\n    from framework.jobs import cli",
+                                    "def f():\n    from framework.cli import main",
                                     "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from framework.site.docs import X",
                                     "import framework.bundle.jobs", "from ..engine import session"])
 def test_an_upward_import_is_caught_wherever_it_stands(source: str) -> None:

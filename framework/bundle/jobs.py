@@ -28,7 +28,7 @@ ARCHIVE_TASK = "archive"
 @dataclass(frozen=True)
 class Task:
     key: str
-    layer: str  # a step of framework.jobs.pipeline.STEPS
+    layer: str  # a step of framework.cli.pipeline.STEPS
     table: str | None = None  # what `--table` names: a bronze source or a target table
     depends_on: tuple[str, ...] = ()
 

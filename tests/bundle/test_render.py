@@ -11,8 +11,8 @@ import yaml
 
 from framework.bundle import plan_jobs, render_bundle
 from framework.bundle.jobs import ENTRY_POINT, PACKAGE
+from framework.cli.pipeline import STEPS
 from framework.config import Environment
-from framework.jobs.pipeline import STEPS
 from framework.specs.catalog import SpecCatalog
 from framework.specs.current import current_sources
 from framework.specs.loader import load_catalog
@@ -127,7 +127,7 @@ def test_entry_point_and_package_match_the_project() -> None:
     import tomllib
 
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
-    assert project["scripts"][ENTRY_POINT] == "framework.jobs.task:main"
+    assert project["scripts"][ENTRY_POINT] == "framework.cli.task:main"
     assert project["name"].replace("-", "_") == PACKAGE
     assert not [d for d in project["dependencies"] if d.split("[")[0].startswith(("pyspark", "delta-spark"))]
 

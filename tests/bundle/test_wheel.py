@@ -59,7 +59,7 @@ def test_the_wheel_declares_the_task_entry_point_and_no_spark(wheel: Path) -> No
         info = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         metadata = archive.read(info).decode()
         entry_points = archive.read(info.replace("METADATA", "entry_points.txt")).decode()
-    assert "medallion-task = framework.jobs.task:main" in entry_points
+    assert "medallion-task = framework.cli.task:main" in entry_points
     hard = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
     assert hard and not [line for line in hard if "pyspark" in line or "delta-spark" in line]
 

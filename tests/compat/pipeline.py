@@ -31,10 +31,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from framework.cli.context import Context
+from framework.cli.main import build_parser
 from framework.config import Environment, load_environment
 from framework.engine.report import Report
-from framework.jobs.cli import build_parser
-from framework.jobs.context import Context
 
 MODES = ("classic", "connect")
 CONNECT_PLUGIN = "org.apache.spark.sql.connect.SparkConnectPlugin"

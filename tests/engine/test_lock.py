@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from framework.cli.main import build_parser, main
 from framework.engine.lock import LOCK_FILE, LakehouseBusy, holder, lakehouse_lock
-from framework.jobs.cli import build_parser, main
 
 
 def hold(lakehouse: Path, pid: int, run_id: str = "R1") -> None:

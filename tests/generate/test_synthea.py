@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from framework.cli.main import main
 from framework.generate import SOURCES
 from framework.generate import synthea as synthea_module
 from framework.generate.engines import ENGINES
@@ -28,7 +29,6 @@ from framework.generate.synthea import (
     synthea_command,
     synthea_home,
 )
-from framework.jobs.cli import main
 from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT, require_real_synthea
 

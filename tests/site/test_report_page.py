@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from framework.cli.context import Context
+from framework.cli.record import reports_folder
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
-from framework.jobs.context import Context
-from framework.jobs.record import reports_folder
 from framework.site.runs import RECORDS, RunRecord
 from tests.helpers import medallion
 from tests.site.conftest import screenshot

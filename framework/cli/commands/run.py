@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import argparse
 
+from framework.cli.commands.base import Command, add_wait
+from framework.cli.commands.ls import SELECT_HELP
+from framework.cli.context import Context
+from framework.cli.pipeline import LAYERS, run_layers
 from framework.engine.profile import Profile
-from framework.jobs.commands.base import Command, add_wait
-from framework.jobs.commands.ls import SELECT_HELP
-from framework.jobs.context import Context
-from framework.jobs.pipeline import LAYERS, run_layers
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

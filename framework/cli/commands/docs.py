@@ -3,8 +3,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
 from framework.site.docs import TableStats, write_docs
 
 

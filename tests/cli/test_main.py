@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.jobs.cli import main
+from framework.cli.main import main
 from tests.helpers import PROJECT
 
 
@@ -46,14 +46,14 @@ def test_console_is_quiet_by_default_and_verbose_on_request(tmp_path: Path) -> N
 
     def sql(*extra: str) -> str:
         # a fresh lakehouse has Spark's `default` schema only (`sql` reads, it creates nothing)
-        command = [sys.executable, "-m", "framework.jobs.cli", *extra, "--set", f"lakehouse={tmp_path / 'lake'}",
+        command = [sys.executable, "-m", "framework.cli", *extra, "--set", f"lakehouse={tmp_path / 'lake'}",
                    "--set", f"landing={tmp_path / 'landing'}", "--set", "schema=default", "sql", "SELECT 1 AS one"]
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=PROJECT,
                               env={**os.environ, "PYSPARK_PYTHON": sys.executable})
         assert done.returncode == 0, done.stderr
         return done.stderr
 
-    (tmp_path / "lake").mkdir()  # `sql` reads a lakehouse, it does not create one (tests/jobs/test_paths.py)
+    (tmp_path / "lake").mkdir()  # `sql` reads a lakehouse, it does not create one (tests/cli/test_paths.py)
     quiet = sql()
     assert [line for line in quiet.splitlines() if not line.startswith("starting local Spark")] == []
     assert "Using incubator modules" in (tmp_path / "lake" / "_logs" / "jvm.log").read_text()

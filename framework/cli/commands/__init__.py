@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from framework.jobs.commands import (
+from framework.cli.commands import (
                                      archive,
                                      bundle,
                                      check,
@@ -17,7 +17,7 @@ from framework.jobs.commands import (
                                      status,
                                      validate,
 )
-from framework.jobs.commands.base import Command
+from framework.cli.commands.base import Command
 
 COMMANDS: list[Command] = [validate.COMMAND, ls.COMMAND, generate.COMMAND, run.COMMAND, archive.COMMAND, status.COMMAND,
                            rebuild.COMMAND, check.COMMAND, compile.COMMAND, sql.COMMAND, docs.COMMAND, report.COMMAND,

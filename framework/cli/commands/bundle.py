@@ -4,9 +4,9 @@ import argparse
 
 from framework.bundle import BUNDLE_FILE, plan_jobs, render_bundle
 from framework.bundle.jobs import ENVIRONMENT
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
 from framework.config import load_environment, project_root
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import argparse
 
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
-from framework.jobs.output import render
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
+from framework.cli.output import render
 from framework.specs.lineage import lineage
 from framework.specs.selectors import select
 

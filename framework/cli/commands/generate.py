@@ -5,10 +5,10 @@ import sys
 from datetime import date
 from typing import Any
 
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
 from framework.generate.engines import ENGINES
 from framework.generate.synthea import SYNTHEA_RELEASE, SyntheaError
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
 
 # Options only some engines take: default, and what to do when one is given to an engine
 # that does not take it.

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import argparse
 
+from framework.cli.commands.base import Command, add_wait
+from framework.cli.context import Context
+from framework.cli.pipeline import finish
 from framework.engine.runs import new_run_id
-from framework.jobs.commands.base import Command, add_wait
-from framework.jobs.context import Context
-from framework.jobs.pipeline import finish
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

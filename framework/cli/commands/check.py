@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import argparse
 
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
-from framework.jobs.pipeline import finish
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
+from framework.cli.pipeline import finish
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from framework.jobs.commands.sql import reads_only
+from framework.cli.commands.sql import reads_only
 from tests.helpers import PROJECT
 
 
@@ -32,7 +32,7 @@ def test_anything_else_writes(query: str) -> None:
 
 
 def _medallion(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "framework.jobs.cli", "--set", f"lakehouse={tmp_path / 'lake'}",
+    command = [sys.executable, "-m", "framework.cli", "--set", f"lakehouse={tmp_path / 'lake'}",
                "--set", f"landing={tmp_path / 'landing'}", "--set", "schema=lab", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=PROJECT,
                           env={**os.environ, "PYSPARK_PYTHON": sys.executable})

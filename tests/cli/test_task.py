@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from framework.bundle.jobs import Task
+from framework.cli.task import main, run_task
 from framework.config import Environment
-from framework.jobs.task import main, run_task
 from framework.specs.loader import load_catalog
 from tests.helpers import PROJECT, write_csv
 

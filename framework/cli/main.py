@@ -7,12 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 
+from framework.cli.commands import COMMANDS
+from framework.cli.context import Context
+from framework.cli.paths import PathError, check_paths
 from framework.config.arguments import USAGE_ERRORS, add_environment_arguments, environment_of, exit_status
 from framework.engine.lock import BUSY_EXIT, LakehouseBusy
 from framework.engine.session import VERBOSE_ENV
-from framework.jobs.commands import COMMANDS
-from framework.jobs.context import Context
-from framework.jobs.paths import PathError, check_paths
 
 
 def _common() -> argparse.ArgumentParser:
@@ -54,6 +54,3 @@ def _run(args: argparse.Namespace) -> int:
     code: int = args.handler(context, args)
     return code
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from framework.jobs.context import Context
+from framework.cli.context import Context
 from framework.site.runs import CheckRun, RunRecord, TableRun, write_reports
 
 if TYPE_CHECKING:

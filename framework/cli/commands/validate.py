@@ -3,8 +3,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
 from framework.specs.loader import collect
 
 

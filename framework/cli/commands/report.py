@@ -3,9 +3,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
-from framework.jobs.record import reports_folder
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
+from framework.cli.record import reports_folder
 from framework.site.runs import RECORDS, write_reports
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import argparse
 
-from framework.jobs.commands.base import Command
-from framework.jobs.context import Context
+from framework.cli.commands.base import Command
+from framework.cli.context import Context
 from framework.specs.compiled import full_build, target_spec
 
 

@@ -13,11 +13,11 @@ import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from framework.cli.context import Context
+from framework.cli.pipeline import LAYERS, STEPS, run_layers
 from framework.config import Environment
 from framework.config.arguments import add_environment_arguments, environment_of, exit_status
 from framework.config.errors import ConfigError
-from framework.jobs.context import Context
-from framework.jobs.pipeline import LAYERS, STEPS, run_layers
 from framework.text import did_you_mean
 
 if TYPE_CHECKING:

@@ -4,9 +4,9 @@ import argparse
 import re
 import sys
 
-from framework.jobs.commands.base import Command, add_wait
-from framework.jobs.context import Context
-from framework.jobs.output import FORMATS, render
+from framework.cli.commands.base import Command, add_wait
+from framework.cli.context import Context
+from framework.cli.output import FORMATS, render
 
 #: statements that only read; anything else (DML, DDL, SET, ...) writes and takes the lakehouse lock
 _READING = frozenset({"select", "with", "show", "describe", "desc", "explain", "values", "table", "from"})

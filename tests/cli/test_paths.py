@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from framework.cli.main import main
+from framework.cli.paths import check_paths
 from framework.config import load_environment
-from framework.jobs.cli import main
-from framework.jobs.paths import check_paths
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:

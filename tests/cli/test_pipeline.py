@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from framework.cli.context import Context
+from framework.cli.pipeline import LAYERS, run_layers
 from framework.config import Environment
 from framework.engine.settled import settled_by
-from framework.jobs.context import Context
-from framework.jobs.pipeline import LAYERS, run_layers
 from framework.specs.current import current_sources
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs

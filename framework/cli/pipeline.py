@@ -6,11 +6,11 @@ import sys
 import time
 from collections.abc import Callable
 
+from framework.cli.context import Context
+from framework.cli.record import record_loads, write_run_report
 from framework.engine.profile import part
 from framework.engine.runs import new_run_id
 from framework.engine.stop import stop_point
-from framework.jobs.context import Context
-from framework.jobs.record import record_loads, write_run_report
 from framework.site.runs import RunRecord, TableRun
 from framework.text import did_you_mean
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from framework.jobs.context import Context
+    from framework.cli.context import Context
 
 
 def add_wait(parser: argparse.ArgumentParser) -> None:

@@ -69,7 +69,7 @@ def test_compiled_sql_runs_as_is(env: Environment, spark: Any, capsys: pytest.Ca
 
 
 def test_compile_names_unknown_tables(capsys: pytest.CaptureFixture[str]) -> None:
-    from framework.jobs.cli import main
+    from framework.cli.main import main
 
     assert main(["compile", "--table", "claim_silver", "--full"]) == 2
     assert "did you mean 'claims_silver'?" in capsys.readouterr().err

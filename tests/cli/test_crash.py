@@ -77,7 +77,7 @@ class Crashes:
 
     def run(self, stop_at: str | None = None, *, kill_on: str | None = None) -> tuple[int, list[str]]:
         """The exit code and the console's lines of one `medallion run`."""
-        command = [sys.executable, "-m", "framework.jobs.cli", "run", "--set", f"lakehouse={self.lake}",
+        command = [sys.executable, "-m", "framework.cli", "run", "--set", f"lakehouse={self.lake}",
                    "--set", f"landing={self.landing}", "--set", f"schema={self.schema}"]
         environment = {**os.environ, "PYSPARK_PYTHON": sys.executable}
         environment.pop(STOP_AT, None)

@@ -1,1 +1,0 @@
-"""Jobs: the `medallion` command line and the generic task Databricks jobs call."""
