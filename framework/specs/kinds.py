@@ -1,4 +1,4 @@
-"""The registry of spec kinds: each YAML file's `kind` picks its schema, parser and checks."""
+"""The registry of spec kinds: each YAML file's `kind` picks its schema, parser and cross-reference validation."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Any
 
 from framework.specs.bronze import parse_bronze
 from framework.specs.catalog import SpecCatalog
-from framework.specs.checks import check_bronze
 from framework.specs.errors import Problem
-from framework.specs.reconcile import check_reconcile, parse_checks
-from framework.specs.targets.checks import check_targets_of
+from framework.specs.reconcile import parse_checks, validate_checks
 from framework.specs.targets.parse import parse_target
+from framework.specs.targets.validation import validate_targets_of
+from framework.specs.validation import validate_bronze
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -25,8 +25,8 @@ class SpecKind:
     name: str
     schema_file: str
     parse: Callable[[dict[str, Any], Path], Any]
-    #: cross-reference checks over the whole catalog, run after every file parsed
-    check: Callable[[SpecCatalog], list[Problem]]
+    #: cross-reference validation over the whole catalog, run after every file parsed
+    validate: Callable[[SpecCatalog], list[Problem]]
     #: whether a spec of this kind produces a table (its name must be unique across kinds)
     produces_table: bool = True
 
@@ -41,8 +41,8 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 KINDS: dict[str, SpecKind] = {
-    "bronze": SpecKind("bronze", "bronze.schema.json", parse_bronze, check_bronze),
-    "silver": SpecKind("silver", "silver.schema.json", parse_target, check_targets_of("silver")),
-    "gold": SpecKind("gold", "gold.schema.json", parse_target, check_targets_of("gold")),
-    "checks": SpecKind("checks", "checks.schema.json", parse_checks, check_reconcile, produces_table=False),
+    "bronze": SpecKind("bronze", "bronze.schema.json", parse_bronze, validate_bronze),
+    "silver": SpecKind("silver", "silver.schema.json", parse_target, validate_targets_of("silver")),
+    "gold": SpecKind("gold", "gold.schema.json", parse_target, validate_targets_of("gold")),
+    "checks": SpecKind("checks", "checks.schema.json", parse_checks, validate_checks, produces_table=False),
 }

@@ -20,7 +20,7 @@ def spec_files(root: Path) -> list[Path]:
 
 
 def collect(root: Path) -> tuple[SpecCatalog, list[Problem]]:
-    """Parse and check everything; return the catalog and every problem found."""
+    """Parse and validate everything; return the catalog and every problem found."""
     catalog = SpecCatalog(root=root)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -55,7 +55,7 @@ def collect(root: Path) -> tuple[SpecCatalog, list[Problem]]:
         catalog.by_kind[kind.name][name] = spec
     problems.extend(_duplicate_tables(catalog))
     for kind in KINDS.values():
-        problems.extend(kind.check(catalog))
+        problems.extend(kind.validate(catalog))
     return catalog, problems
 
 

@@ -67,7 +67,7 @@ def parse_checks(doc: dict[str, Any], file: Path) -> CheckSet:
     return CheckSet(table=doc["table"], checks=tuple(_check(c, i) for i, c in enumerate(doc["checks"])), file=file)
 
 
-def check_reconcile(catalog: SpecCatalog) -> list[Problem]:
+def validate_checks(catalog: SpecCatalog) -> list[Problem]:
     """Checks name a real target and real columns of it and of their sources."""
     targets = target_specs(catalog)
     bronze = {s: set(spec.column_names) for s, spec in catalog.bronze.items()}

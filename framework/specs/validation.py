@@ -1,4 +1,4 @@
-"""Cross-reference checks of bronze specs (schema-level checks come from JSON Schema)."""
+"""Cross-reference validation of bronze specs (schema-level validation comes from JSON Schema)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _identity_problems(spec: BronzeSpec, doc: object, names: set[str]) -> list[P
     return problems
 
 
-def check_bronze(catalog: SpecCatalog) -> list[Problem]:
+def validate_bronze(catalog: SpecCatalog) -> list[Problem]:
     problems: list[Problem] = []
     for spec in catalog.bronze.values():
         doc = catalog.documents[spec.file]

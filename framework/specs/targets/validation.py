@@ -1,4 +1,4 @@
-"""Cross-reference checks of target specs: sources, aliases, columns, expressions, key, scope, cycles.
+"""Cross-reference validation of target specs: sources, aliases, columns, expressions, key, scope, cycles.
 
 Expressions are parsed with sqlglot (spark dialect), so `medallion validate` needs no Spark.
 Every problem carries the file and line of the YAML node it is about.
@@ -36,19 +36,19 @@ from framework.specs.yaml_source import line_at
 from framework.text import did_you_mean
 
 
-def check_targets_of(kind: str) -> Callable[[SpecCatalog], list[Problem]]:
-    """The check of one target kind (each kind reports on its own specs only)."""
+def validate_targets_of(kind: str) -> Callable[[SpecCatalog], list[Problem]]:
+    """The validation of one target kind (each kind reports on its own specs only)."""
 
-    def check(catalog: SpecCatalog) -> list[Problem]:
+    def validate(catalog: SpecCatalog) -> list[Problem]:
         specs = [s for s in target_specs(catalog).values() if s.kind == kind]
         references = reference_data(catalog.root)
         problems: list[Problem] = []
         for spec in specs:
-            problems.extend(_Checker(catalog, spec, references).run())
+            problems.extend(_Validator(catalog, spec, references).run())
         problems.extend(_cycle_problems(catalog, {s.table for s in specs}))
         return problems
 
-    return check
+    return validate
 
 
 @dataclass
@@ -63,7 +63,7 @@ class _Alias:
 
 
 @dataclass
-class _Checker:
+class _Validator:
     catalog: SpecCatalog
     spec: TargetSpec
     references: dict[str, ReferenceData]
