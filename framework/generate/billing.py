@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from framework.generate.fmt import balance, money, stamp
 from framework.generate.ids import new_id
-from framework.generate.ledger import Ledger
 from framework.generate.population import Period, Person
 from framework.generate.sink import Sink
 from framework.generate.world import Clinician, Organization, Payer
@@ -72,9 +71,8 @@ class Visit:
 class Billing:
     """Writes claims.csv and claims_transactions.csv rows; CHARGEID restarts at 0 per delivery."""
 
-    def __init__(self, sink: Sink, ledger: Ledger) -> None:
+    def __init__(self, sink: Sink) -> None:
         self._sink = sink
-        self._ledger = ledger
         self._charge_id = 0
 
     def bill(

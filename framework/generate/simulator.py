@@ -68,7 +68,7 @@ class Simulation:
             self._arrive(k, start, end)
             self._move(k, start)
         ctx = DeliveryContext(
-            k, start, end, self.world, sink, self.ledger, Billing(sink, self.ledger),
+            k, start, end, self.world, sink, self.ledger, Billing(sink),
             self.pair_person if k == 1 else None, set(),
         )
         for person in self.people:
