@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from framework.config import Environment
-from tests.helpers import TEST_SPARK_SUBMIT_ARGS, make_env
+from tests.helpers import TEST_SPARK_SUBMIT_ARGS, copy_tables, make_env
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
@@ -63,6 +63,12 @@ def spark(lakehouse_root: Path) -> Iterator[object]:
             os.environ["PYSPARK_SUBMIT_ARGS"] = previous
     yield session
     session.stop()
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Path:
+    """A copy of the shipped tables folder, for a test to edit."""
+    return copy_tables(tmp_path / "tables")
 
 
 @pytest.fixture

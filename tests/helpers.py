@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import sys
 import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from framework.config import Environment
+from framework.specs.catalog import SpecCatalog
+from framework.specs.errors import Problem
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -32,11 +36,35 @@ def make_env(base: Path, lakehouse: Path, tables: Path | None = None) -> Environ
                        tables=str(tables or PROJECT / "tables"))
 
 
+@functools.cache
+def shipped_catalog() -> SpecCatalog:
+    """The catalog of the shipped tables folder, loaded once per test process and only when a test
+    asks for it (a spec error fails those tests, not the collection of every module). Shared:
+    tests never change it."""
+    from framework.specs.loader import load_catalog
+
+    return load_catalog(PROJECT / "tables")
+
+
+def copy_tables(target: Path, *layers: str) -> Path:
+    """A copy of the shipped tables folder at `target` (only the given layers' folders, when
+    named), for a test to edit."""
+    for layer in layers or ("",):
+        shutil.copytree(PROJECT / "tables" / layer, target / layer)
+    return target
+
+
+def problems_of(tables: Path, path: Path | None = None) -> list[Problem]:
+    """What validation finds in a tables folder; only the problems of the file `path`, when given."""
+    from framework.specs.loader import collect
+
+    return [p for p in collect(tables)[1] if path is None or p.file == path]
+
+
 def tagged_tables(folder: Path, tags: dict[str, list[str]]) -> Path:
     """A copy of the shipped specs in `folder`, with `tags:` added to the given spec files
     (paths under tables/, e.g. "silver/claims_silver.yml")."""
-    tables = folder / "tables"
-    shutil.copytree(PROJECT / "tables", tables)
+    tables = copy_tables(folder / "tables")
     for spec, names in tags.items():
         with (tables / spec).open("a") as file:
             file.write(f"tags: [{', '.join(names)}]\n")
@@ -60,9 +88,10 @@ def write_bytes(landing: Path, source: str, name: str, data: bytes) -> Path:
     return path
 
 
-def medallion(env: Environment, spark: Any, *args: str) -> int:
+def medallion_in_session(env: Environment, spark: Any, *args: str) -> int:
     """`medallion ARGS` as the command line runs it, in `env` and an existing Spark session
-    (the test process's shared one instead of a new one per command)."""
+    (the test process's shared one instead of a new one per command). `medallion_command` is the
+    command as a process of its own."""
     from framework.cli.context import Context
     from framework.cli.main import build_parser
     from framework.config.arguments import exit_status
@@ -72,6 +101,19 @@ def medallion(env: Environment, spark: Any, *args: str) -> int:
     parsed = build_parser().parse_args(list(args))
     context = Context(env=env, report=Report(), spark_session=spark)
     return exit_status(lambda: int(parsed.handler(context, parsed)), {SpecError: 2})
+
+
+def medallion_command(lakehouse: Path, landing: Path, schema: str, *args: str) -> list[str]:
+    """`medallion ARGS` as a process of its own (`python -m framework.cli`, its own JVM) over the
+    given folders and schema; start it with `process_environment()`."""
+    return [sys.executable, "-m", "framework.cli", "--set", f"lakehouse={lakehouse}", "--set", f"landing={landing}",
+            "--set", f"schema={schema}", *args]
+
+
+def process_environment() -> dict[str, str]:
+    """The environment of a `medallion` process a test starts: Spark's Python workers run this
+    interpreter, and the JVM gets the Spark tier's options."""
+    return {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_SUBMIT_ARGS": TEST_SPARK_SUBMIT_ARGS}
 
 
 def require_real_synthea() -> None:

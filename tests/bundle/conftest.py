@@ -9,13 +9,12 @@ from framework.bundle import render_bundle
 from framework.bundle.jobs import ENVIRONMENT
 from framework.config import Environment, load_environment
 from framework.specs.catalog import SpecCatalog
-from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT
+from tests.helpers import shipped_catalog
 
 
 @pytest.fixture(scope="session")
 def catalog() -> SpecCatalog:
-    return load_catalog(PROJECT / "tables")
+    return shipped_catalog()
 
 
 @pytest.fixture(scope="session")

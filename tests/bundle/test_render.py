@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +15,7 @@ from framework.config import Environment
 from framework.specs.catalog import SpecCatalog
 from framework.specs.current import current_sources
 from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, copy_tables
 
 BRONZE, SILVER = "daily_bronze_ingestion_incr", "daily_silver_load_incr"
 JOBS = (BRONZE, SILVER, f"{BRONZE}_serverless", f"{SILVER}_serverless")
@@ -132,9 +131,7 @@ def test_entry_point_and_package_match_the_project() -> None:
     assert not [d for d in project["dependencies"] if d.split("[")[0].startswith(("pyspark", "delta-spark"))]
 
 
-def test_a_table_added_as_yaml_becomes_a_task(tmp_path: Path, databricks_env: Environment) -> None:
-    tables = tmp_path / "tables"
-    shutil.copytree(PROJECT / "tables", tables)
+def test_a_table_added_as_yaml_becomes_a_task(tables: Path, databricks_env: Environment) -> None:
     spec = (tables / "bronze" / "payers.yml").read_text()
     (tables / "bronze" / "insurers.yml").write_text(
         spec.replace("source: payers", "source: insurers").replace("table: payers_bronze", "table: insurers_bronze"))
@@ -159,8 +156,7 @@ def test_a_target_reading_another_of_its_layer_waits_for_it(tmp_path: Path) -> N
 
 
 def test_without_target_specs_there_is_no_load_job(tmp_path: Path, databricks_env: Environment) -> None:
-    shutil.copytree(PROJECT / "tables" / "bronze", tmp_path / "bronze")
-    catalog = load_catalog(tmp_path)
+    catalog = load_catalog(copy_tables(tmp_path, "bronze"))
     assert [job.name for job in plan_jobs(catalog)] == [BRONZE]
     jobs = yaml.safe_load(render_bundle(catalog, databricks_env))["resources"]["jobs"]
     assert sorted(jobs) == [BRONZE, f"{BRONZE}_serverless"]

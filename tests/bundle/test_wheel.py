@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, shipped_catalog
 
 BUILD_INPUTS = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "framework", "tables", "configs")
 SHIPPED = "framework/_project"
@@ -84,6 +84,5 @@ def test_the_installed_wheel_finds_its_specs_outside_the_checkout(wheel: Path, t
     found = json.loads(run.stdout)
     assert found["package"].startswith(str(site)) and found["root"] == str(site / SHIPPED)
     assert found["runtime"] == "databricks"
-    from framework.specs.loader import load_catalog
 
-    assert found["kinds"] == {k: sorted(v) for k, v in load_catalog(PROJECT / "tables").by_kind.items()}
+    assert found["kinds"] == {k: sorted(v) for k, v in shipped_catalog().by_kind.items()}

@@ -19,7 +19,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,25 +31,28 @@ from framework.engine.lakehouse import Lakehouse
 from framework.engine.readers import register_tables
 from framework.engine.stop import ENV as STOP_AT
 from framework.engine.targets.load import build_sequence
-from framework.specs.loader import load_catalog
 from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import Delivery, d1, write
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, medallion_command, process_environment, shipped_catalog
 
 pytestmark = pytest.mark.slow
 
-CATALOG = load_catalog(PROJECT / "tables")
-FIRST_SILVER = build_sequence(CATALOG, layer="silver")[0]
-GOLD = build_sequence(CATALOG, layer="gold")[-1]
-#: the points the chain of runs is killed at, in the order a run reaches them
-POINTS = ["bronze:logged",  # every file logged as pending, nothing appended
-          "bronze:appended",  # the first source appended, its log rows not written
-          "after:bronze",  # bronze done, nothing archived
-          "archive:moved",  # one file moved, the log not told
-          "current:merged",  # every current state merged, the control table not told
-          f"loaded:{FIRST_SILVER}",  # a silver table built, the control table not told
-          None,  # the kill from outside (OUTSIDE)
-          f"loaded:{GOLD}"]  # gold built, the control table not told
+
+
+def points() -> list[str | None]:
+    """The points the chain of runs is killed at, in the order a run reaches them."""
+    first_silver = build_sequence(shipped_catalog(), layer="silver")[0]
+    gold = build_sequence(shipped_catalog(), layer="gold")[-1]
+    return ["bronze:logged",  # every file logged as pending, nothing appended
+            "bronze:appended",  # the first source appended, its log rows not written
+            "after:bronze",  # bronze done, nothing archived
+            "archive:moved",  # one file moved, the log not told
+            "current:merged",  # every current state merged, the control table not told
+            f"loaded:{first_silver}",  # a silver table built, the control table not told
+            None,  # the kill from outside (OUTSIDE)
+            f"loaded:{gold}"]  # gold built, the control table not told
+
+
 OUTSIDE = "silver: "  # from outside, as soon as the first silver table is reported loaded
 #: D1 delivers encounter e4 of patient p3 before p3's patient row (D2): gold's patient reference
 #: check fails in any run of D1 that loads gold (an uninterrupted one too)
@@ -77,9 +79,8 @@ class Crashes:
 
     def run(self, stop_at: str | None = None, *, kill_on: str | None = None) -> tuple[int, list[str]]:
         """The exit code and the console's lines of one `medallion run`."""
-        command = [sys.executable, "-m", "framework.cli", "run", "--set", f"lakehouse={self.lake}",
-                   "--set", f"landing={self.landing}", "--set", f"schema={self.schema}"]
-        environment = {**os.environ, "PYSPARK_PYTHON": sys.executable}
+        command = medallion_command(self.lake, self.landing, self.schema, "run")
+        environment = process_environment()
         environment.pop(STOP_AT, None)
         if stop_at is not None:
             environment[STOP_AT] = stop_at
@@ -107,9 +108,9 @@ def _check(spark: Any, crashes: Crashes) -> None:
     register_tables(spark, crashes.lake)  # name the run's tables in this test's session
     env = Environment(name="crash", runtime="local", landing=str(crashes.landing), lakehouse=str(crashes.lake),
                       catalog="spark_catalog", schema=crashes.schema, tables=str(PROJECT / "tables"))
-    lake = Lake(Lakehouse(spark, env), CATALOG)
+    lake = Lake(Lakehouse(spark, env), shipped_catalog())
     for source, files in crashes.delivered.items():
-        table = lake.lakehouse.name(CATALOG.bronze[source].table)
+        table = lake.lakehouse.name(shipped_catalog().bronze[source].table)
         counts = {r["file"]: r["n"] for r in spark.sql(
             f"SELECT regexp_extract(source_file, '[^/]+$', 0) AS file, count(*) AS n FROM {table} "
             "GROUP BY 1").collect()}
@@ -126,7 +127,7 @@ def _killed(run: tuple[int, list[str]], where: str) -> None:
 def test_a_run_killed_at_any_step_is_finished_by_the_next(tmp_path: Path, spark: Any) -> None:
     crashes = Crashes(tmp_path)
     crashes.deliver(d1(), "d1")
-    for point in POINTS:
+    for point in points():
         if point is None:
             _killed(crashes.run(kill_on=OUTSIDE), f"a line starting {OUTSIDE!r}")
         else:

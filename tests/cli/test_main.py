@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from framework.cli.main import main
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, medallion_command, process_environment
 
 
 def test_validate_passes_on_the_shipped_specs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -14,11 +13,10 @@ def test_validate_passes_on_the_shipped_specs(capsys: pytest.CaptureFixture[str]
     assert "18 bronze" in capsys.readouterr().out
 
 
-def test_validate_fails_with_located_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copytree(PROJECT / "tables", tmp_path / "tables")
-    spec = tmp_path / "tables" / "bronze" / "payers.yml"
+def test_validate_fails_with_located_problems(tables: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tables / "bronze" / "payers.yml"
     spec.write_text(spec.read_text().replace("table: payers_bronze", "table: payer_bronze"))
-    assert main(["validate", "--set", f"tables={tmp_path / 'tables'}"]) == 1
+    assert main(["validate", "--set", f"tables={tables}"]) == 1
     err = capsys.readouterr().err
     assert "payers.yml:" in err and "payers_bronze" in err
 
@@ -40,16 +38,13 @@ def test_ls_previews_a_selection(capsys: pytest.CaptureFixture[str]) -> None:
 def test_console_is_quiet_by_default_and_verbose_on_request(tmp_path: Path) -> None:
     """The JVM's own output (e.g. "WARNING: Using incubator modules") goes to <lakehouse>/_logs,
     not to the console; -v shows it."""
-    import os
     import subprocess
-    import sys
 
     def sql(*extra: str) -> str:
         # a fresh lakehouse has Spark's `default` schema only (`sql` reads, it creates nothing)
-        command = [sys.executable, "-m", "framework.cli", *extra, "--set", f"lakehouse={tmp_path / 'lake'}",
-                   "--set", f"landing={tmp_path / 'landing'}", "--set", "schema=default", "sql", "SELECT 1 AS one"]
+        command = medallion_command(tmp_path / "lake", tmp_path / "landing", "default", *extra, "sql", "SELECT 1 AS one")
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=PROJECT,
-                              env={**os.environ, "PYSPARK_PYTHON": sys.executable})
+                              env=process_environment())
         assert done.returncode == 0, done.stderr
         return done.stderr
 
@@ -60,19 +55,17 @@ def test_console_is_quiet_by_default_and_verbose_on_request(tmp_path: Path) -> N
     assert "Using incubator modules" in sql("-v")
 
 
-def test_validate_and_run_refuse_an_expression_that_reaches_the_jvm(tmp_path: Path,
+def test_validate_and_run_refuse_an_expression_that_reaches_the_jvm(tmp_path: Path, tables: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copytree(PROJECT / "tables", tmp_path / "tables")
-    spec = tmp_path / "tables" / "silver" / "claims_silver.yml"
+    spec = tables / "silver" / "claims_silver.yml"
     lines = spec.read_text().splitlines()
     line = next(n for n, row in enumerate(lines, 1) if row.strip().startswith("expr:"))  # a block-style expr
     lines[line - 1] = lines[line - 1].split("expr:")[0] + "expr: \"java_method('java.lang.System', 'getenv', 'HOME')\""
     spec.write_text("\n".join(lines) + "\n")
-    tables = f"tables={tmp_path / 'tables'}"
-    assert main(["validate", "--set", tables]) == 1
+    assert main(["validate", "--set", f"tables={tables}"]) == 1
     assert f"claims_silver.yml:{line}:" in capsys.readouterr().err
     # the engine loads the same checked catalog: the run stops before Spark starts
-    assert main(["run", "silver", "--set", tables, "--set", f"lakehouse={tmp_path / 'lh'}"]) == 2
+    assert main(["run", "silver", "--set", f"tables={tables}", "--set", f"lakehouse={tmp_path / 'lh'}"]) == 2
     err = capsys.readouterr().err
     assert f"claims_silver.yml:{line}:" in err and "'java_method' is not allowed" in err
     assert not (tmp_path / "lh" / "_catalog").exists()  # no Spark session was started

@@ -16,14 +16,14 @@ from framework.engine.settled import settled_by
 from framework.specs.current import current_sources
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
-from tests.helpers import medallion
+from tests.helpers import medallion_in_session
 
 
 def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    assert medallion(env, spark, "generate", "--patients", "10", "--seed", "3") == 0
+    assert medallion_in_session(env, spark, "generate", "--patients", "10", "--seed", "3") == 0
     capsys.readouterr()
     landed = sorted(f.name for f in env.landing_path.iterdir() if any(f.glob("*.csv")))  # archived by the run
-    assert medallion(env, spark, "run", "--profile") == 0
+    assert medallion_in_session(env, spark, "run", "--profile") == 0
     printed = capsys.readouterr()
     lines = printed.err.splitlines()
     catalog = load_catalog(env.tables_path)
@@ -53,7 +53,8 @@ def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys:
     assert len(said) == 1 and re.fullmatch(r"nothing new since run \S+: landing holds no file and no table changed "
                                            r"since it ended; every table is up to date", said[0]), said
     # a table written since (here by `medallion sql`): the next run is a normal one
-    assert medallion(env, spark, "sql", f"UPDATE {catalog.bronze['payers'].table} SET ingest_run_id = ingest_run_id") == 0
+    update = f"UPDATE {catalog.bronze['payers'].table} SET ingest_run_id = ingest_run_id"
+    assert medallion_in_session(env, spark, "sql", update) == 0
     assert settled_by(env, set(catalog.bronze)) is None
 
 

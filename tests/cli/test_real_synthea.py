@@ -26,7 +26,7 @@ from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
 from framework.specs.loader import load_catalog
 from tests.engine.conftest import Lake
-from tests.helpers import PROJECT, medallion, require_real_synthea, synthea_export, write_bytes
+from tests.helpers import medallion_in_session, require_real_synthea, shipped_catalog, synthea_export, write_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -70,19 +70,19 @@ def test_a_real_synthea_release_loads_clean(release: str, spark: Any, env: Envir
     first: dict[str, bytes] = {}
     if in_two:
         first = land(export, env.landing_path, set(ids[: len(ids) // 2]))
-        assert medallion(env, spark, "run") == 0, capsys.readouterr().err
+        assert medallion_in_session(env, spark, "run") == 0, capsys.readouterr().err
     whole = land(export, env.landing_path)
-    assert medallion(env, spark, "run") == 0, capsys.readouterr().err
+    assert medallion_in_session(env, spark, "run") == 0, capsys.readouterr().err
     printed = capsys.readouterr()
     assert "rescued" not in printed.out + printed.err  # no per-row warning
 
-    assert medallion(env, spark, "check") == 0, capsys.readouterr()
+    assert medallion_in_session(env, spark, "check") == 0, capsys.readouterr()
     checks = capsys.readouterr().out.splitlines()
     assert len(checks) >= 30 and all(line.startswith("ok ") for line in checks), checks
 
     # every landed line is in bronze, typed: both deliveries, but a file delivered again byte for
     # byte (organizations, providers, payers) is skipped
-    bronze = load_catalog(PROJECT / "tables").bronze
+    bronze = shipped_catalog().bronze
     for source, data in whole.items():
         before = first.get(source)
         expected = (data_rows(before) if before else 0) + (data_rows(data) if data != before else 0)

@@ -30,7 +30,7 @@ from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
 from framework.specs.loader import load_catalog
 from tests.engine.conftest import Lake
-from tests.helpers import make_env, medallion, require_real_synthea, synthea_export
+from tests.helpers import make_env, medallion_in_session, require_real_synthea, synthea_export
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -99,7 +99,7 @@ def lake(spark: Any, lakehouse_root: Path, tmp_path_factory: pytest.TempPathFact
     env: Environment = make_env(tmp_path_factory.mktemp("reexport"), lakehouse_root)
     for export in exports:
         deliver(export, env.landing_path)
-        assert medallion(env, spark, "run") == 0
+        assert medallion_in_session(env, spark, "run") == 0
     yield Lake(Lakehouse(spark, env), load_catalog(env.tables_path))
 
 

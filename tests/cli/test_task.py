@@ -11,8 +11,7 @@ import pytest
 from framework.bundle.jobs import Task
 from framework.cli.task import main, run_task
 from framework.config import Environment
-from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT, write_csv
+from tests.helpers import shipped_catalog, write_csv
 
 
 def job_argv(layer: str, table: str | None, env: Environment) -> list[str]:
@@ -59,7 +58,7 @@ SAMPLE = {"double": "1.5", "long": "7", "int": "7", "decimal(18,2)": "10.25"}
 
 def test_bronze_task_then_archive_task(spark: Any, env: Environment) -> None:
     landing = Path(env.landing)
-    columns = load_catalog(PROJECT / "tables").bronze["organizations"].columns
+    columns = shipped_catalog().bronze["organizations"].columns
     rows = [[{"Id": f"org-{i}", "ZIP": "02134"}.get(c.name) or SAMPLE.get(c.type) or f"{c.name.lower()}-{i}"
              for c in columns] for i in range(3)]
     write_csv(landing, "organizations", "organizations.csv", [c.name for c in columns], rows)
@@ -82,7 +81,7 @@ def test_a_task_records_its_problems_in_the_run_log(spark: Any, env: Environment
     from framework.engine.lakehouse import Lakehouse
     from framework.engine.runlog import journal_folder, latest_problems
 
-    columns = [c.name for c in load_catalog(PROJECT / "tables").bronze["organizations"].columns]
+    columns = [c.name for c in shipped_catalog().bronze["organizations"].columns]
     rows = [[{"Id": f"org-{i}", "REVENUE": "12.5x" if i == 1 else "10.25"}.get(c, "1") for c in columns]
             for i in range(3)]
     write_csv(Path(env.landing), "organizations", "organizations.csv", columns, rows)
@@ -101,7 +100,7 @@ def test_silver_task_loads_its_target_from_the_bronze_tasks(spark: Any, env: Env
     from framework.generate import generate
 
     generate(Path(env.landing), patients=8, seed=3)
-    catalog = load_catalog(PROJECT / "tables")
+    catalog = shipped_catalog()
     target = catalog.by_kind["silver"]["procedures_silver"]
     for source in sorted(set(target.sources) & set(catalog.bronze)):
         assert run_task(job_argv("bronze", source, env), spark=spark) == 0, source

@@ -21,7 +21,7 @@ from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.assertions import assert_frames_equal, assert_unique
 from tests.engine.targets.deliveries import Delivery, write
-from tests.helpers import PROJECT, make_env
+from tests.helpers import make_env, medallion_in_session
 
 
 @dataclass
@@ -75,6 +75,10 @@ class Lake:
                                 ignore=[spec.load_timestamp], label=table)
             assert_unique(actual, spec.key, label=table)
 
+    def medallion(self, *args: str) -> int:
+        """`medallion ARGS` in this lake's environment and the shared session."""
+        return medallion_in_session(self.lakehouse.env, self.spark, *args)
+
     def rows(self, table: str, where: str = "TRUE", order: str = "1") -> list[dict[str, Any]]:
         return [r.asDict() for r in self.lakehouse.sql(
             f"SELECT * FROM {self.lakehouse.name(table)} WHERE {where} ORDER BY {order}").collect()]
@@ -104,9 +108,3 @@ def run_ids() -> dict[str, str]:
     base = datetime.now(UTC)
     return {"d1": new_run_id(base), "d2": new_run_id(base + timedelta(hours=2)),
             "d3": new_run_id(base + timedelta(hours=1))}
-
-
-def copy_tables(target: Path) -> Path:
-    """A copy of the project's tables folder, to add specs to."""
-    shutil.copytree(PROJECT / "tables", target)
-    return target

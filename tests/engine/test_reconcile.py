@@ -8,8 +8,7 @@ from typing import Any
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.reconcile import run_checks
 from framework.engine.report import Report
-from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT, make_env
+from tests.helpers import make_env, shipped_catalog
 
 
 def test_claims_checks_catch_duplicates_orphans_gaps_and_negatives(spark: Any, tmp_path: Path, lakehouse_root: Path) -> None:
@@ -29,7 +28,7 @@ def test_claims_checks_catch_duplicates_orphans_gaps_and_negatives(spark: Any, t
               "AS v(claim_transaction_id, line_number, claim_id, patient_id, provider_id, transaction_type, "
               "claim_amount, units)")
     report = Report(quiet=True)
-    results = {r.check.name: r for r in run_checks(lakehouse, load_catalog(PROJECT / "tables"), report, ["claims_silver"])}
+    results = {r.check.name: r for r in run_checks(lakehouse, shipped_catalog(), report, ["claims_silver"])}
     assert results["unique(claim_transaction_id)"].samples == ("t1",)
     conservation = results["conservation(claims_transactions.CLAIMID, line_number = claim_id, line_number)"]
     assert sorted(conservation.samples) == ["extra c404/1", "missing c1/2", "missing c2/1"]

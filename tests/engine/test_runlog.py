@@ -12,7 +12,7 @@ from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Finding, Report
 from framework.engine.runlog import CLAIMED, Journal, claim, flush, journal_folder, latest_problems
 from framework.engine.runs import new_run_id
-from tests.helpers import make_env, medallion, write_csv
+from tests.helpers import make_env, medallion_in_session, write_csv
 
 
 def test_a_dead_runs_problems_are_in_status_and_reported_again(spark: Any, tmp_path: Path,
@@ -33,7 +33,7 @@ def test_a_dead_runs_problems_are_in_status_and_reported_again(spark: Any, tmp_p
     write_csv(env.landing_path, "payers", "payers.csv", ["Id", "NAME"], [["x", "y"]])
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        assert medallion(env, spark, "run", "bronze") == 1  # the dead run's error is open again
+        assert medallion_in_session(env, spark, "run", "bronze") == 1  # the dead run's error is open again
     console = err.getvalue()
     assert f"PATIENTID missing from the header (reported by run {dead}, which did not finish)" in console
     assert not list(journal_folder(env).iterdir())  # all moved to the table

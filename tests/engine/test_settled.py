@@ -10,7 +10,7 @@ import pytest
 from framework.config import Environment
 from framework.engine.runlog import journal_folder
 from framework.engine.settled import settle, settled_by
-from tests.helpers import PROJECT, make_env
+from tests.helpers import make_env
 
 SOURCES = {"patients", "claims"}
 
@@ -22,9 +22,8 @@ def _commit(env: Environment, table: str, version: int) -> None:
 
 
 @pytest.fixture
-def settled(tmp_path: Path) -> Environment:
-    shutil.copytree(PROJECT / "tables", tmp_path / "tables")
-    env = make_env(tmp_path, tmp_path / "lake", tmp_path / "tables")
+def settled(tmp_path: Path, tables: Path) -> Environment:
+    env = make_env(tmp_path, tmp_path / "lake", tables)
     _commit(env, "patients_bronze", 0)
     _commit(env, "claims_silver", 3)
     (env.landing_path / "patients" / "archive" / "R0").mkdir(parents=True)  # archived and quarantined files:

@@ -29,8 +29,7 @@ from framework.generate.synthea import (
     synthea_command,
     synthea_home,
 )
-from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT, require_real_synthea
+from tests.helpers import require_real_synthea, shipped_catalog
 
 
 @pytest.fixture
@@ -192,7 +191,7 @@ def test_real_synthea_lands_files_the_bronze_specs_declare(tmp_path: Path) -> No
     landing = tmp_path / "landing"
     report = generate_synthea(landing, patients=20, seed=5)
 
-    specs = load_catalog(PROJECT / "tables").bronze
+    specs = shipped_catalog().bronze
     landed = {f.source for f in report.files}
     assert landed <= set(SOURCES)
     assert {"patients", "encounters", "claims", "claims_transactions", "organizations", "providers", "payers"} <= landed

@@ -11,15 +11,14 @@ import pytest
 from framework.config import load_environment
 from framework.site.docs import write_docs
 from framework.specs.lineage import lineage
-from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT
+from tests.helpers import shipped_catalog
 from tests.site.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_docs_site_graph_and_table_pages(page: Any, tmp_path: Path) -> None:
-    catalog = load_catalog(PROJECT / "tables")
+    catalog = shipped_catalog()
     graph = lineage(catalog)
     index = write_docs(tmp_path / "docs", catalog, load_environment("local").table_name)
     page.goto(index.as_uri())

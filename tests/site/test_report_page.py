@@ -14,7 +14,7 @@ from framework.cli.record import reports_folder
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
 from framework.site.runs import RECORDS, RunRecord
-from tests.helpers import medallion
+from tests.helpers import medallion_in_session
 from tests.site.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -25,9 +25,9 @@ def test_run_report_shows_checks_and_pmpm(env: Environment, spark: Any, page: An
     assert folder is not None
     # the Spark tier's lakehouse folder is shared by a worker's tests: their runs' records are there too
     before = set((folder / RECORDS).glob("*.json"))
-    assert medallion(env, spark, "generate", "--patients", "30", "--seed", "5") == 0
-    assert medallion(env, spark, "run") == 0
-    assert medallion(env, spark, "run") == 0  # nothing new: every target up to date
+    assert medallion_in_session(env, spark, "generate", "--patients", "30", "--seed", "5") == 0
+    assert medallion_in_session(env, spark, "run") == 0
+    assert medallion_in_session(env, spark, "run") == 0  # nothing new: every target up to date
     records = sorted(set((folder / RECORDS).glob("*.json")) - before)
     assert len(records) == 2
     first, rerun = (RunRecord.load(r) for r in records)

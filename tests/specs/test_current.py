@@ -10,13 +10,12 @@ import sqlglot
 from framework.specs.bronze import GROUP, KEY, ROW
 from framework.specs.catalog import SpecCatalog
 from framework.specs.current import CurrentStatePlan, current_sources
-from framework.specs.loader import collect, load_catalog
-from tests.helpers import PROJECT
+from tests.helpers import problems_of, shipped_catalog
 
 
 @pytest.fixture(scope="module")
 def catalog() -> SpecCatalog:
-    return load_catalog(PROJECT / "tables")
+    return shipped_catalog()
 
 
 def test_identities_of_the_project_specs(catalog: SpecCatalog) -> None:
@@ -62,14 +61,7 @@ def test_missing_optional_columns_are_read_as_null(catalog: SpecCatalog) -> None
 def _problems(tables: Path, old: str, new: str) -> list[str]:
     path = tables / "bronze" / "claims_transactions.yml"
     path.write_text(path.read_text().replace(old, new))
-    return [p.message for p in collect(tables)[1] if p.file == path]
-
-
-@pytest.fixture()
-def tables(tmp_path: Path) -> Path:
-    import shutil
-
-    return Path(shutil.copytree(PROJECT / "tables", tmp_path / "tables"))
+    return [p.message for p in problems_of(tables, path)]
 
 
 def test_an_identity_names_declared_columns(tables: Path) -> None:

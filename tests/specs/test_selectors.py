@@ -10,10 +10,18 @@ from framework.specs.errors import SpecError
 from framework.specs.lineage import Lineage, lineage
 from framework.specs.loader import load_catalog
 from framework.specs.selectors import select
-from tests.helpers import PROJECT, tagged_tables
+from tests.helpers import shipped_catalog, tagged_tables
 
-GRAPH = lineage(load_catalog(PROJECT / "tables"))
 
+@pytest.fixture
+def graph() -> Lineage:
+    return lineage(shipped_catalog())
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`name`: every table of the shipped graph, named when the tests are collected."""
+    if "name" in metafunc.fixturenames:
+        metafunc.parametrize("name", sorted(lineage(shipped_catalog()).nodes))
 
 def _closure(graph: Lineage, start: str, forward: bool) -> set[str]:
     """Reachable nodes by repeated expansion over the edge list (independent of Lineage's walk)."""
@@ -25,39 +33,38 @@ def _closure(graph: Lineage, start: str, forward: bool) -> set[str]:
         reached = grown
 
 
-def test_graph_has_every_table_and_what_targets_read() -> None:
-    layers = [node.layer for node in GRAPH.nodes.values()]
+def test_graph_has_every_table_and_what_targets_read(graph: Lineage) -> None:
+    layers = [node.layer for node in graph.nodes.values()]
     assert (layers.count("bronze"), layers.count("silver"), layers.count("gold")) == (18, 4, 1)
-    assert "chronic_conditions" in GRAPH.nodes
-    assert ("claims_transactions_bronze", "claims_silver") in GRAPH.edges
-    assert ("patient_encounters_silver", "member_monthly_snapshot_gold") in GRAPH.edges
-    assert ("chronic_conditions", "member_monthly_snapshot_gold") in GRAPH.edges
+    assert "chronic_conditions" in graph.nodes
+    assert ("claims_transactions_bronze", "claims_silver") in graph.edges
+    assert ("patient_encounters_silver", "member_monthly_snapshot_gold") in graph.edges
+    assert ("chronic_conditions", "member_monthly_snapshot_gold") in graph.edges
 
 
-@pytest.mark.parametrize("name", sorted(GRAPH.nodes))
-def test_operators_select_ancestors_and_descendants(name: str) -> None:
-    up, down = _closure(GRAPH, name, forward=False), _closure(GRAPH, name, forward=True)
-    assert set(select(GRAPH, [name])) == {name}
-    assert set(select(GRAPH, [f"+{name}"])) == {name} | up
-    assert set(select(GRAPH, [f"{name}+"])) == {name} | down
-    assert set(select(GRAPH, [f"+{name}+"])) == {name} | up | down
+def test_operators_select_ancestors_and_descendants(graph: Lineage, name: str) -> None:
+    up, down = _closure(graph, name, forward=False), _closure(graph, name, forward=True)
+    assert set(select(graph, [name])) == {name}
+    assert set(select(graph, [f"+{name}"])) == {name} | up
+    assert set(select(graph, [f"{name}+"])) == {name} | down
+    assert set(select(graph, [f"+{name}+"])) == {name} | up | down
 
 
-def test_selection_is_in_build_order_and_unions_selectors() -> None:
-    chosen = select(GRAPH, ["+member_monthly_snapshot_gold", "claims_silver,tag:reference"])
+def test_selection_is_in_build_order_and_unions_selectors(graph: Lineage) -> None:
+    chosen = select(graph, ["+member_monthly_snapshot_gold", "claims_silver,tag:reference"])
     assert chosen[-1] == "member_monthly_snapshot_gold"
     assert "claims_silver" in chosen and "chronic_conditions" in chosen
-    for child, parents in GRAPH.parents.items():
+    for child, parents in graph.parents.items():
         if child in chosen:
             assert all(chosen.index(p) < chosen.index(child) for p in parents if p in chosen)
 
 
-def test_bronze_tables_answer_to_their_source_name() -> None:
-    assert set(select(GRAPH, ["patients+"])) == {"patients_bronze"} | _closure(GRAPH, "patients_bronze", forward=True)
+def test_bronze_tables_answer_to_their_source_name(graph: Lineage) -> None:
+    assert set(select(graph, ["patients+"])) == {"patients_bronze"} | _closure(graph, "patients_bronze", forward=True)
 
 
-def test_tags_are_layers() -> None:
-    assert select(GRAPH, ["tag:silver"]) == sorted(n for n, node in GRAPH.nodes.items() if node.layer == "silver")
+def test_tags_are_layers(graph: Lineage) -> None:
+    assert select(graph, ["tag:silver"]) == sorted(n for n, node in graph.nodes.items() if node.layer == "silver")
 
 
 def test_a_specs_tags_select_it(tmp_path: Path) -> None:
@@ -73,6 +80,6 @@ def test_a_specs_tags_select_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("selector", "hint"), [("claim_silver+", "did you mean 'claims_silver'?"),
                                                 ("+member_monthly_snapshot", "did you mean 'member_monthly_snapshot_gold'?"),
                                                 ("tag:silvr", "did you mean 'silver'?")])
-def test_unknown_names_get_a_did_you_mean(selector: str, hint: str) -> None:
+def test_unknown_names_get_a_did_you_mean(graph: Lineage, selector: str, hint: str) -> None:
     with pytest.raises(SpecError, match=hint):
-        select(GRAPH, [selector])
+        select(graph, [selector])

@@ -14,14 +14,14 @@ from framework.engine.targets.load import expected_rows
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.assertions import assert_frames_equal
-from tests.helpers import medallion
+from tests.helpers import medallion_in_session
 
 SILVER, GOLD = "claims_silver", "member_monthly_snapshot_gold"
 
 
 def _compiled(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str], table: str, part: str) -> list[str]:
     capsys.readouterr()
-    assert medallion(env, spark, "compile", "--table", table, part) == 0
+    assert medallion_in_session(env, spark, "compile", "--table", table, part) == 0
     out = capsys.readouterr().out
     # each statement is printed as `STATEMENT;` and a blank line, the first after a comment line
     statements = ["\n".join(line for line in chunk.strip().splitlines() if not line.startswith("--"))
@@ -31,7 +31,7 @@ def _compiled(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str], 
 
 def _through_sql(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str], statements: list[str]) -> None:
     for statement in statements:
-        assert medallion(env, spark, "sql", statement, "--format", "csv") == 0, capsys.readouterr().err
+        assert medallion_in_session(env, spark, "sql", statement, "--format", "csv") == 0, capsys.readouterr().err
 
 
 def _equal_to_rebuild(env: Environment, spark: Any, table: str) -> None:
@@ -44,8 +44,8 @@ def _equal_to_rebuild(env: Environment, spark: Any, table: str) -> None:
 
 def test_compiled_sql_runs_as_is(env: Environment, spark: Any, capsys: pytest.CaptureFixture[str]) -> None:
     generate = ("generate", "--patients", "25", "--seed", "7", "--deliveries", "2")
-    assert medallion(env, spark, *generate, "--delivery", "1") == 0
-    assert medallion(env, spark, "run") == 0
+    assert medallion_in_session(env, spark, *generate, "--delivery", "1") == 0
+    assert medallion_in_session(env, spark, "run") == 0
     lakehouse = Lakehouse(spark, env)
     spec = target_specs(load_catalog(env.tables_path))
     for table in (SILVER, GOLD):  # the full build's SELECT gives the table's rows
@@ -54,15 +54,15 @@ def test_compiled_sql_runs_as_is(env: Environment, spark: Any, capsys: pytest.Ca
         assert_frames_equal(lakehouse.table(table), spark.sql(select), ignore=[spec[table].load_timestamp], label=table)
 
     # the second delivery in bronze and the current states, the targets not loaded yet
-    assert medallion(env, spark, *generate, "--delivery", "2") == 0
-    assert medallion(env, spark, "run", "bronze") == 0
-    assert medallion(env, spark, "run", "current") == 0
+    assert medallion_in_session(env, spark, *generate, "--delivery", "2") == 0
+    assert medallion_in_session(env, spark, "run", "bronze") == 0
+    assert medallion_in_session(env, spark, "run", "current") == 0
     statements = _compiled(env, spark, capsys, SILVER, "--incremental")
     assert any(s.startswith("MERGE INTO") for s in statements)
     _through_sql(env, spark, capsys, statements)
     _equal_to_rebuild(env, spark, SILVER)
 
-    assert medallion(env, spark, "run", "silver") == 0
+    assert medallion_in_session(env, spark, "run", "silver") == 0
     statements = _compiled(env, spark, capsys, GOLD, "--incremental")
     _through_sql(env, spark, capsys, statements)
     _equal_to_rebuild(env, spark, GOLD)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from framework.cli.commands.sql import reads_only
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, medallion_command, process_environment
 
 
 @pytest.mark.parametrize("query", ["SELECT 1", "  select * from t", "(SELECT 1) UNION (SELECT 2)",
@@ -32,10 +31,8 @@ def test_anything_else_writes(query: str) -> None:
 
 
 def _medallion(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "framework.cli", "--set", f"lakehouse={tmp_path / 'lake'}",
-               "--set", f"landing={tmp_path / 'landing'}", "--set", "schema=lab", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=PROJECT,
-                          env={**os.environ, "PYSPARK_PYTHON": sys.executable})
+    return subprocess.run(medallion_command(tmp_path / "lake", tmp_path / "landing", "lab", *args),
+                          capture_output=True, text=True, timeout=600, cwd=PROJECT, env=process_environment())
 
 
 #: a writer: holds the lakehouse lock and the Derby catalog (it lists the tables) until its stdin closes
@@ -62,7 +59,7 @@ def test_queries_and_status_run_while_a_run_holds_the_lakehouse(tmp_path: Path) 
     assert created.returncode == 0, created.stderr
     writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path / "lake")], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, cwd=PROJECT,
-                              env={**os.environ, "PYSPARK_PYTHON": sys.executable})
+                              env=process_environment())
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
         # Derby, opened by the writer, allows one process: a reader names the tables from their folders

@@ -15,10 +15,7 @@ from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.generate import generate
-from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT, make_env
-
-SPECS = load_catalog(PROJECT / "tables").bronze
+from tests.helpers import make_env, shipped_catalog
 
 
 def csv_rows(folder: Path) -> dict[str, int]:
@@ -32,12 +29,12 @@ def csv_rows(folder: Path) -> dict[str, int]:
 
 
 def bronze_rows(lakehouse: Lakehouse) -> dict[str, int]:
-    return {s: lakehouse.table(spec.table).count() for s, spec in SPECS.items()}
+    return {s: lakehouse.table(spec.table).count() for s, spec in shipped_catalog().bronze.items()}
 
 
 def run_ingest(lakehouse: Lakehouse) -> Report:
     report = Report(quiet=True)
-    ingest(lakehouse, SPECS, new_run_id(), report)
+    ingest(lakehouse, shipped_catalog().bronze, new_run_id(), report)
     return report
 
 

@@ -16,21 +16,23 @@ from framework.engine.bronze.ingest_log import PENDING, IngestLog
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
-from framework.specs.loader import load_catalog
-from tests.helpers import PROJECT, make_env, write_bytes, write_csv
+from tests.helpers import make_env, shipped_catalog, write_bytes, write_csv
 
-SPECS = load_catalog(PROJECT / "tables").bronze
-PATIENTS = SPECS["patients"].column_names[:28]  # the current header
 ORGS = ["Id", "NAME", "ADDRESS", "CITY", "STATE", "ZIP", "LAT", "LON", "PHONE", "REVENUE", "UTILIZATION"]
 
 
+def patients_header() -> list[str]:
+    """The current header of patients.csv."""
+    return shipped_catalog().bronze["patients"].column_names[:28]
+
+
 def patient(pid: str, **values: str) -> list[str]:
-    row = {c: "" for c in PATIENTS}
+    row = {c: "" for c in patients_header()}
     row.update(Id=pid, BIRTHDATE="1980-02-03", FIRST="Nicolás801", LAST="D'Amore443", ZIP="02134", FIPS="00001",
                GENDER="F", STATE="Massachusetts", LAT="42.36", LON="-71.05", HEALTHCARE_EXPENSES="1234.56",
                HEALTHCARE_COVERAGE="12.00", INCOME="45000")
     row.update(values)
-    return [row[c] for c in PATIENTS]
+    return [row[c] for c in patients_header()]
 
 
 def org(oid: str, name: str = "Clinic") -> list[str]:
@@ -39,7 +41,7 @@ def org(oid: str, name: str = "Clinic") -> list[str]:
 
 def run(lakehouse: Lakehouse, sources: list[str] | None = None) -> tuple[Report, Any]:
     report = Report(quiet=True)
-    result = ingest(lakehouse, SPECS, new_run_id(), report, only=sources)
+    result = ingest(lakehouse, shipped_catalog().bronze, new_run_id(), report, only=sources)
     return report, result
 
 
@@ -72,15 +74,15 @@ def bad(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: Pa
         "truncated.csv": [patient("p-ok-before-trunc")],
     }
     for name, body in cases.items():
-        write_csv(landing, "patients", name, PATIENTS, body)
+        write_csv(landing, "patients", name, patients_header(), body)
     with (landing / "patients" / "truncated.csv").open("a") as handle:
         handle.write("p-trunc,1980-01-01,,999")  # the last line, cut short, no newline
-    write_csv(landing, "patients", "crlf.csv", PATIENTS, [patient("p-crlf")], newline="\r\n")
-    write_csv(landing, "patients", "bom.csv", PATIENTS, [patient("p-bom")], bom=True)
-    write_csv(landing, "patients", "missing_column.csv", [c for c in PATIENTS if c != "GENDER"],
-              [[v for c, v in zip(PATIENTS, patient("p-missing"), strict=True) if c != "GENDER"]])
-    write_csv(landing, "patients", "extra_column.csv", [*PATIENTS, "LOYALTY_TIER"], [[*patient("p-extra"), "gold"]])
-    header_bytes = ",".join(PATIENTS).encode() + b"\n"
+    write_csv(landing, "patients", "crlf.csv", patients_header(), [patient("p-crlf")], newline="\r\n")
+    write_csv(landing, "patients", "bom.csv", patients_header(), [patient("p-bom")], bom=True)
+    write_csv(landing, "patients", "missing_column.csv", [c for c in patients_header() if c != "GENDER"],
+              [[v for c, v in zip(patients_header(), patient("p-missing"), strict=True) if c != "GENDER"]])
+    write_csv(landing, "patients", "extra_column.csv", [*patients_header(), "LOYALTY_TIER"], [[*patient("p-extra"), "gold"]])
+    header_bytes = ",".join(patients_header()).encode() + b"\n"
     write_bytes(landing, "patients", "invalid_utf8.csv",
                 header_bytes + ",".join(patient("p-utf8", FIRST="Jos\udce9")).encode("utf-8", "surrogateescape") + b"\n")
     write_bytes(landing, "patients", "multiline.csv", header_bytes + multiline_rows())
@@ -97,7 +99,8 @@ def multiline_rows() -> bytes:
     quotes; a bad date in the record after the line break (line 4); a number that is not one
     (line 5); a record of 4 fields, one with a line break (lines 6-7)."""
     def line(row: list[str], quoted: set[str]) -> str:
-        return ",".join('"' + v.replace('"', '""') + '"' if c in quoted else v for c, v in zip(PATIENTS, row, strict=True))
+        return ",".join('"' + v.replace('"', '""') + '"' if c in quoted else v
+                        for c, v in zip(patients_header(), row, strict=True))
 
     return ("\n".join([
         line(patient("p-multi", ADDRESS="12 Elm St\nApt 3", FIRST='Ann "Annie"'), {"ADDRESS", "FIRST"}),

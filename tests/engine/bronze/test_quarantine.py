@@ -15,11 +15,9 @@ import pytest
 from framework.engine.bronze.ingest_log import QUARANTINED, IngestLog
 from framework.engine.bronze.quarantine import quarantined
 from framework.engine.lakehouse import Lakehouse
-from framework.specs.loader import load_catalog
-from tests.engine.bronze.test_ingest import ORGS, PATIENTS, org, patient
-from tests.helpers import PROJECT, make_env, medallion, write_bytes, write_csv
+from tests.engine.bronze.test_ingest import ORGS, org, patient, patients_header
+from tests.helpers import make_env, medallion_in_session, shipped_catalog, write_bytes, write_csv
 
-SPECS = load_catalog(PROJECT / "tables").bronze
 TRANSITIONS = ["PATIENT", "MEMBERID", "START_DATE", "END_DATE", "PAYER", "SECONDARY_PAYER", "PLAN_OWNERSHIP",
                "OWNER_NAME"]
 IMMUNIZATIONS = ["DATE", "PATIENT", "ENCOUNTER", "CODE", "DESCRIPTION", "BASE_COST"]
@@ -41,7 +39,7 @@ def lake(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: P
     write_csv(landing, "payer_transitions", "good.csv", TRANSITIONS, [transition("p2"), transition("p3")])
     write_bytes(landing, "patients", "export.xlsx.csv", b"PK\x03\x04\x00\x00binary\x00spreadsheet")
     write_bytes(landing, "patients", "utf16.csv", ("Id,BIRTHDATE\nx,1980-01-01\n").encode("utf-16"))
-    write_csv(landing, "patients", "patients.csv", PATIENTS,
+    write_csv(landing, "patients", "patients.csv", patients_header(),
               [patient("p-ok"), patient("p-bad1", BIRTHDATE=SECRET), patient("p-ok2"), patient("p-bad2", BIRTHDATE=SECRET)])
     write_bytes(landing, "patients", "README.txt", b"delivered by the export job\n")
     (landing / "patients" / "extra").mkdir()
@@ -53,7 +51,7 @@ def lake(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: P
     lakehouse = Lakehouse(spark, env)
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        code = medallion(env, spark, "run", "bronze")
+        code = medallion_in_session(env, spark, "run", "bronze")
     return {"lakehouse": lakehouse, "landing": landing, "code": code, "console": err.getvalue()}
 
 
@@ -78,14 +76,14 @@ def test_binary_and_utf16_files_are_quarantined_with_their_rows_accounted(lake: 
     assert set(entries) == {"payer_transitions.csv", "export.xlsx.csv", "utf16.csv"}
     assert entries["payer_transitions.csv"].data_rows == 1
     assert all(Path(e.archived_path or "").exists() for e in entries.values())
-    listed = quarantined(lake["landing"], set(SPECS))
+    listed = quarantined(lake["landing"], set(shipped_catalog().bronze))
     assert {(q.source, q.path.name) for q in listed} == {("payer_transitions", "payer_transitions.csv"),
                                                          ("patients", "export.xlsx.csv"), ("patients", "utf16.csv")}
     assert "NUL bytes" in next(q.reason for q in listed if q.path.name == "utf16.csv")
 
 
 def test_status_lists_the_quarantined_files(lake: dict[str, Any], spark: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    assert medallion(lake["lakehouse"].env, spark, "status") == 0
+    assert medallion_in_session(lake["lakehouse"].env, spark, "status") == 0
     out = capsys.readouterr().out
     assert "quarantined files (3)" in out and "export.xlsx.csv" in out and "repeated in the header" in out
 

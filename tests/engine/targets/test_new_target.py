@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.conftest import Lake, copy_tables
+from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import HEADERS, IMMUNIZATIONS, P1, P2, P3
-from tests.helpers import medallion as run_medallion
+from tests.helpers import copy_tables
 
 IMMUNIZATIONS_SILVER = """\
 # a target nobody wrote Python for
@@ -42,19 +42,15 @@ def lake(new_lake: Callable[..., Lake], tmp_path_factory: pytest.TempPathFactory
     return lake
 
 
-def medallion(lake: Lake, *args: str) -> int:
-    return run_medallion(lake.lakehouse.env, lake.spark, *args)
-
-
 def test_validate_accepts_it(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
-    assert medallion(lake, "validate") == 0
+    assert lake.medallion("validate") == 0
     assert "5 silver" in capsys.readouterr().out
 
 
 def test_run_and_query_it(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
-    assert medallion(lake, "run", "silver", "--table", "immunizations_silver") == 0
+    assert lake.medallion("run", "silver", "--table", "immunizations_silver") == 0
     capsys.readouterr()
-    assert medallion(lake, "sql", "SELECT patient_id, vaccine_code, patient_city, cost FROM immunizations_silver "
+    assert lake.medallion("sql", "SELECT patient_id, vaccine_code, patient_city, cost FROM immunizations_silver "
                                   "ORDER BY patient_id, vaccine_code", "--format", "json") == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     # the exact duplicate collapsed; p3's patient row has not arrived
@@ -64,23 +60,23 @@ def test_run_and_query_it(lake: Lake, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_it_loads_incrementally_and_rebuilds(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
     lake.deliver({"patients": (HEADERS["patients"], [P1, P2, P3])}, "d2", "20250102T000000000000Z-bbbbbb")
-    assert medallion(lake, "run", "silver", "--table", "immunizations_silver") == 0
+    assert lake.medallion("run", "silver", "--table", "immunizations_silver") == 0
     lake.check(["immunizations_silver"])
     assert lake.scalar("SELECT patient_city FROM immunizations_silver WHERE patient_id = 'p3'") == "Salem"
-    assert medallion(lake, "rebuild", "--table", "immunizations_silver") == 0
+    assert lake.medallion("rebuild", "--table", "immunizations_silver") == 0
     lake.check(["immunizations_silver"])
     capsys.readouterr()
-    assert medallion(lake, "sql", "SELECT count(*) AS n FROM immunizations_silver", "--format", "csv") == 0
+    assert lake.medallion("sql", "SELECT count(*) AS n FROM immunizations_silver", "--format", "csv") == 0
     assert capsys.readouterr().out.splitlines() == ["n", "2"]
 
 
 def test_sql_reports_a_bad_query(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
-    assert medallion(lake, "sql", "SELECT nope FROM immunizations_silver") == 1
+    assert lake.medallion("sql", "SELECT nope FROM immunizations_silver") == 1
     assert "nope" in capsys.readouterr().err
 
 
 def test_unknown_table_is_reported_with_a_guess(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
-    assert medallion(lake, "run", "silver", "--table", "imunizations_silver") == 1
+    assert lake.medallion("run", "silver", "--table", "imunizations_silver") == 1
     assert "immunizations_silver" in capsys.readouterr().err
 
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from framework.specs.loader import load_catalog
 from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.expressions import (
     ColumnRef,
@@ -21,14 +20,12 @@ from framework.specs.targets.expressions import (
 from framework.specs.targets.graph import build_order, cycles
 from framework.specs.targets.plan import Relations, TargetPlan
 from framework.specs.targets.sources import resolve_source, target_specs
-from tests.helpers import PROJECT
-
-CATALOG = load_catalog(PROJECT / "tables")
+from tests.helpers import shipped_catalog
 
 
 def plan(table: str) -> TargetPlan:
-    spec = target_specs(CATALOG)[table]
-    return TargetPlan(spec, {s: resolve_source(CATALOG, s) for s in spec.sources})  # type: ignore[misc]
+    spec = target_specs(shipped_catalog())[table]
+    return TargetPlan(spec, {s: resolve_source(shipped_catalog(), s) for s in spec.sources})  # type: ignore[misc]
 
 
 def relations(p: TargetPlan) -> Relations:
@@ -124,9 +121,9 @@ def test_gold_traces_patients_and_facts_to_the_patient_scope() -> None:
 
 
 def test_reference_data_changes_recompute_everything() -> None:
-    spec = target_specs(CATALOG)["member_monthly_snapshot_gold"]
+    spec = target_specs(shipped_catalog())["member_monthly_snapshot_gold"]
     names = [*spec.sources, "chronic_conditions"]
-    p = TargetPlan(spec, {s: resolve_source(CATALOG, s) for s in names})  # type: ignore[misc]
+    p = TargetPlan(spec, {s: resolve_source(shipped_catalog(), s) for s in names})  # type: ignore[misc]
     assert p.changes.always_everything("chronic_conditions")
     assert p.changes.scope_query(relations(p), ["chronic_conditions"]) is None
 

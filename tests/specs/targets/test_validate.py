@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from framework.specs.errors import Problem
 from framework.specs.kinds import SCHEMAS
-from framework.specs.loader import collect, load_catalog
 from framework.specs.targets.sources import target_specs
-from tests.helpers import PROJECT
+from tests.helpers import problems_of, shipped_catalog
 
 GOOD = """\
 kind: silver
@@ -28,17 +26,11 @@ columns:
 """
 
 
-@pytest.fixture
-def tables(tmp_path: Path) -> Path:
-    shutil.copytree(PROJECT / "tables", tmp_path / "tables")
-    return tmp_path / "tables"
-
-
-def problems_of(tables: Path, text: str, name: str = "immunizations_silver", layer: str = "silver") -> list[Problem]:
+def written(tables: Path, text: str, name: str = "immunizations_silver", layer: str = "silver") -> list[Problem]:
+    """The problems of a spec file written into `tables` with `text`."""
     path = tables / layer / f"{name}.yml"
     path.write_text(text)
-    _, problems = collect(tables)
-    return [p for p in problems if p.file == path]
+    return problems_of(tables, path)
 
 
 def one(problems: list[Problem], fragment: str) -> Problem:
@@ -48,13 +40,13 @@ def one(problems: list[Problem], fragment: str) -> Problem:
 
 
 def test_the_project_specs_are_valid() -> None:
-    catalog = load_catalog(PROJECT / "tables")
+    catalog = shipped_catalog()
     assert set(target_specs(catalog)) == {"claims_silver", "patient_encounters_silver", "medications_silver",
                                           "procedures_silver", "member_monthly_snapshot_gold"}
 
 
 def test_a_new_target_written_in_yaml_validates(tables: Path) -> None:
-    assert problems_of(tables, GOOD) == []
+    assert written(tables, GOOD) == []
 
 
 def test_gold_schema_is_the_silver_schema_for_kind_gold() -> None:
@@ -70,44 +62,44 @@ def test_gold_schema_is_the_silver_schema_for_kind_gold() -> None:
 
 
 def test_unknown_source_names_the_line_and_a_guess(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD.replace("source: patients", "source: patinets")), "unknown source")
+    problem = one(written(tables, GOOD.replace("source: patients", "source: patinets")), "unknown source")
     assert problem.line == 6 and problem.hint == "did you mean 'patients'?"
 
 
 def test_unknown_column_of_an_alias(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD.replace("p.GENDER", "p.GENDRE")), "p has no column 'GENDRE'")
+    problem = one(written(tables, GOOD.replace("p.GENDER", "p.GENDRE")), "p has no column 'GENDRE'")
     assert problem.line == 10 and problem.hint == "did you mean 'GENDER'?"
 
 
 def test_unknown_alias(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD.replace("p.GENDER", "q.GENDER")), "unknown alias 'q'")
+    problem = one(written(tables, GOOD.replace("p.GENDER", "q.GENDER")), "unknown alias 'q'")
     assert problem.line == 10
 
 
 def test_expression_that_does_not_parse(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD.replace("expr: t.PATIENT}", "expr: t.PATIENT +}")), "does not parse")
+    problem = one(written(tables, GOOD.replace("expr: t.PATIENT}", "expr: t.PATIENT +}")), "does not parse")
     assert problem.line == 9
 
 
 def test_unqualified_column_asks_for_its_alias(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD.replace("expr: p.GENDER", "expr: GENDER")), "needs the alias")
+    problem = one(written(tables, GOOD.replace("expr: p.GENDER", "expr: GENDER")), "needs the alias")
     assert problem.hint == "write p.GENDER"
 
 
 def test_key_must_be_a_column_of_the_target(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD.replace("key: [immunization_id]", "key: [immunisation_id]")),
+    problem = one(written(tables, GOOD.replace("key: [immunization_id]", "key: [immunisation_id]")),
                   "is not a column")
     assert problem.line == 4 and problem.hint == "did you mean 'immunization_id'?"
 
 
 def test_key_columns_come_from_the_driver_alone(tables: Path) -> None:
     text = GOOD.replace("key: [immunization_id]", "key: [patient_gender]")
-    one(problems_of(tables, text), "computed from the driver")
+    one(written(tables, text), "computed from the driver")
 
 
 def test_join_on_a_column_that_is_not_the_key_needs_pick(tables: Path) -> None:
     text = GOOD.replace("match: {Id: t.PATIENT}", "match: {SSN: t.PATIENT}")
-    problem = one(problems_of(tables, text), "is keyed by (Id)")
+    problem = one(written(tables, text), "is keyed by (Id)")
     assert "pick" in (problem.hint or "")
 
 
@@ -120,30 +112,30 @@ def test_aggregating_a_bronze_source_without_key_is_allowed(tables: Path) -> Non
       match: {PATIENT: t.PATIENT}
       measures: {n: count(*)}
 columns:""")
-    assert problems_of(tables, text) == []
+    assert written(tables, text) == []
 
 
 def test_subqueries_read_reference_data_only(tables: Path) -> None:
     text = GOOD.replace("expr: p.GENDER", "expr: \"t.CODE IN (SELECT CODE FROM conditions)\"")
-    problem = one(problems_of(tables, text), "reference data only")
+    problem = one(written(tables, text), "reference data only")
     assert "join or aggregate" in (problem.hint or "")
     text = GOOD.replace("expr: p.GENDER", "expr: \"t.CODE IN (SELECT kode FROM chronic_conditions)\"")
-    assert one(problems_of(tables, text), "has no column 'kode'").hint == "did you mean 'code'?"
+    assert one(written(tables, text), "has no column 'kode'").hint == "did you mean 'code'?"
 
 
 def test_scope_columns_are_plain_driver_columns(tables: Path) -> None:
     text = GOOD.replace("key: [immunization_id]", "key: [immunization_id]\nscope: [patient_gender]")
-    one(problems_of(tables, text), "computed from the driver")
+    one(written(tables, text), "computed from the driver")
     text = GOOD.replace("  - join:", "  - derive: {name: who, expr: upper(t.PATIENT)}\n  - join:").replace(
         "key: [immunization_id]", "key: [immunization_id]\nscope: [who_upper]").replace(
         "columns:\n", "columns:\n  - {name: who_upper, expr: t.who}\n")
-    one(problems_of(tables, text), "reads derived column")
+    one(written(tables, text), "reads derived column")
 
 
 def test_windows_must_stay_within_the_scope(tables: Path) -> None:
     text = GOOD.replace("key: [immunization_id]", "key: [immunization_id]\nscope: [patient_id]").replace(
         "  - join:", "  - derive: {name: n, expr: count(*) OVER (PARTITION BY t.CODE)}\n  - join:")
-    one(problems_of(tables, text), "must PARTITION BY the scope")
+    one(written(tables, text), "must PARTITION BY the scope")
 
 
 BOUNDED = GOOD.replace("key: [immunization_id]", "key: [immunization_id, day]").replace(
@@ -152,7 +144,7 @@ BOUNDED = GOOD.replace("key: [immunization_id]", "key: [immunization_id, day]").
 
 
 def test_bounds_of_a_global_aggregate_on_a_keyed_column_validate(tables: Path) -> None:
-    assert problems_of(tables, BOUNDED) == []
+    assert written(tables, BOUNDED) == []
 
 
 @pytest.mark.parametrize(("change", "fragment", "hint"), [
@@ -164,7 +156,7 @@ def test_bounds_of_a_global_aggregate_on_a_keyed_column_validate(tables: Path) -
 ])
 def test_bounds_name_measures_and_a_column_every_row_of_a_key_shares(
         tables: Path, change: tuple[str, str], fragment: str, hint: str | None) -> None:
-    problem = one(problems_of(tables, BOUNDED.replace(*change)), fragment)
+    problem = one(written(tables, BOUNDED.replace(*change)), fragment)
     assert hint is None or problem.hint == hint
     assert problem.line is not None
 
@@ -173,11 +165,11 @@ def test_windows_must_partition_by_the_bounded_column_too(tables: Path) -> None:
     text = BOUNDED.replace("  - join:", "  - derive: {name: n, expr: count(*) OVER (PARTITION BY t.PATIENT)}\n"
                                         "  - join:").replace("key: [immunization_id, day]",
                                                              "key: [immunization_id, day]\nscope: [patient_id]")
-    one(problems_of(tables, text), "must PARTITION BY the scope (patient_id, day)")
+    one(written(tables, text), "must PARTITION BY the scope (patient_id, day)")
 
 
 def test_file_name_must_match_the_table(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD, name="vaccines_silver"), "differs from the file name")
+    problem = one(written(tables, GOOD, name="vaccines_silver"), "differs from the file name")
     assert problem.hint == "rename the file to immunizations_silver.yml"
 
 
@@ -187,17 +179,17 @@ def test_dependency_cycles_are_found(tables: Path) -> None:
     b = GOOD.replace("source: immunizations, as: t, key: [PATIENT, ENCOUNTER, CODE, DATE]",
                      "source: a_silver, as: t").replace("immunizations_silver", "b_silver")
     (tables / "silver" / "b_silver.yml").write_text(b)
-    problems = problems_of(tables, a, name="a_silver")
+    problems = written(tables, a, name="a_silver")
     assert "a_silver -> b_silver -> a_silver" in one(problems, "dependency cycle").message
 
 
 def test_silver_cannot_read_gold(tables: Path) -> None:
     text = GOOD.replace("source: patients", "source: member_monthly_snapshot_gold")
-    one(problems_of(tables, text), "cannot read 'member_monthly_snapshot_gold'")
+    one(written(tables, text), "cannot read 'member_monthly_snapshot_gold'")
 
 
 def test_schema_problems_are_located(tables: Path) -> None:
-    problem = one(problems_of(tables, GOOD.replace("  - join:", "  - joint:")), "joint")
+    problem = one(written(tables, GOOD.replace("  - join:", "  - joint:")), "joint")
     assert problem.line == 6
 
 
@@ -205,6 +197,6 @@ def test_schema_problems_are_located(tables: Path) -> None:
                                   "reflect('java.lang.System', 'getenv', 'HOME')"])
 def test_expressions_that_reach_the_jvm_are_refused_with_file_and_line(tables: Path, call: str) -> None:
     text = GOOD.replace("expr: p.GENDER}", f'expr: "{call}"}}')
-    problem = one(problems_of(tables, text), "is not allowed")
+    problem = one(written(tables, text), "is not allowed")
     assert problem.line == 10 and call.split("(")[0] in problem.message
     assert str(problem).startswith(f"{tables / 'silver' / 'immunizations_silver.yml'}:10: column patient_gender:")
