@@ -2,9 +2,13 @@
 runtime the bundle deploys to (framework/runtimes.json, installed in .venv-compat by the
 Makefile), classic and through Spark Connect, must produce every table the main versions produce
 on the same input. A function, Delta feature or pyspark API newer than that runtime fails here.
+So must the main versions through Spark Connect, the protocol serverless compute speaks: the
+engine needs nothing a Connect client lacks.
 
 Two processes of `tests.compat.pipeline` side by side, each with one JVM: the main versions (this
-interpreter, classic) and the runtime's, classic and then Connect (a client of the same JVM).
+interpreter) and the runtime's, each classic and then through Spark Connect (a client of the same
+JVM). The sample is the smallest two-delivery input that drives every step and target
+(tests/compat/sample.py): both runs of each pair, full and incremental.
 """
 
 from __future__ import annotations
@@ -50,8 +54,8 @@ def compat_python() -> Path:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     root = tmp_path_factory.mktemp("compat")
     write_sample(root / "deliveries")
-    pythons = {"main": (Path(sys.executable), ["classic"]), "runtime": (compat_python(), ["classic", "connect"])}
-    started = {name: _start(python, root, name, modes) for name, (python, modes) in pythons.items()}
+    pythons = {"main": Path(sys.executable), "runtime": compat_python()}
+    started = {name: _start(python, root, name) for name, python in pythons.items()}
     try:
         _wait(started, root)
     finally:
@@ -60,13 +64,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
     results = {name: json.loads((root / f"{name}.json").read_text()) for name in started}
-    return {"main": results["main"]["classic"], "runtime": results["runtime"]["classic"],
-            "runtime-connect": results["runtime"]["connect"]}
+    return {"main": results["main"]["classic"], "main-connect": results["main"]["connect"],
+            "runtime": results["runtime"]["classic"], "runtime-connect": results["runtime"]["connect"]}
 
 
-def _start(python: Path, root: Path, name: str, modes: list[str]) -> subprocess.Popen[bytes]:
+def _start(python: Path, root: Path, name: str) -> subprocess.Popen[bytes]:
     command = [str(python), "-m", "tests.compat.pipeline", str(root / "deliveries"), str(root / name),
-               str(root / f"{name}.json"), "--modes", *modes]
+               str(root / f"{name}.json"), "--modes", "classic", "connect"]
     # two JVMs at once on a small sample: 1 GiB each is plenty, and one GC thread each (the results
     # do not depend on it); the optimizing JIT stays on: a run of minutes plans faster with it
     # (tests/helpers.py, TEST_SPARK_SUBMIT_ARGS)
@@ -97,11 +101,12 @@ def test_the_runs_use_the_versions_they_claim(runs: dict[str, dict[str, Any]]) -
     runtime = deployed()
     for name in ("runtime", "runtime-connect"):
         assert runs[name]["versions"] == {"pyspark": runtime.spark, "delta-spark": runtime.delta}, name
+    assert runs["main-connect"]["versions"] == runs["main"]["versions"]
     assert runs["main"]["versions"] != runs["runtime"]["versions"], "the main venv should hold newer versions"
-    assert [run["connect"] for run in runs.values()] == [False, False, True]
+    assert [run["connect"] for run in runs.values()] == [False, True, False, True]
 
 
-@pytest.mark.parametrize("name", ["runtime", "runtime-connect"])
+@pytest.mark.parametrize("name", ["main-connect", "runtime", "runtime-connect"])
 def test_the_runtime_versions_give_every_table_of_the_main_versions(runs: dict[str, dict[str, Any]],
                                                                     name: str) -> None:
     assert_same_runs(runs["main"], runs[name])
