@@ -20,14 +20,12 @@ from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.stop import stop_point
-from framework.engine.targets.control import Control, Entry
+from framework.engine.targets.control import FULL, INCREMENTAL, UP_TO_DATE, Control, Entry
 from framework.specs.bronze import METADATA_COLUMNS, BronzeSpec
 from framework.specs.catalog import SpecCatalog
 from framework.specs.current import CurrentStatePlan
 from framework.specs.targets.sources import BRONZE
 from framework.text import sql_string
-
-FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
 
 
 @dataclass

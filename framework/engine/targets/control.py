@@ -31,6 +31,8 @@ COLUMNS = {
     "mode": "STRING",  # full | incremental
     "loaded_at": "TIMESTAMP",
 }
+#: how a load (of a target or a current state) went: the first two are recorded in `mode`
+FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
 RESET = "reset"
 #: sources read as Delta tables at a version: targets, and bronze sources' current states
 CURRENT = "current"
@@ -88,7 +90,7 @@ class Control:
         now = datetime.now(UTC).replace(tzinfo=None)
         rows = []
         for target, mode, entries in loads:
-            marked = [Entry(target, RESET), *entries] if mode == "full" else entries
+            marked = [Entry(target, RESET), *entries] if mode == FULL else entries
             rows += [(target, e.source, e.source_kind, e.run_id, e.source_version, e.source_table_id, load_id, mode, now)
                      for e in marked]
         self.lakehouse.insert(TABLE, COLUMNS, rows)

@@ -31,7 +31,7 @@ from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.stop import stop_point
-from framework.engine.targets.control import Control, Seen
+from framework.engine.targets.control import FULL, INCREMENTAL, UP_TO_DATE, Control, Seen
 from framework.engine.targets.errors import LoadInterrupted, TargetError
 from framework.engine.targets.sources import (
     MissingSource,
@@ -55,7 +55,6 @@ from framework.specs.targets.sources import target_specs
 from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
 
 CHECKPOINTS = ("merge",)
-FULL, INCREMENTAL, UP_TO_DATE = "full", "incremental", "up to date"
 
 
 @dataclass

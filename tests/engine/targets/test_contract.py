@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.targets.control import UP_TO_DATE
 from framework.engine.targets.errors import LoadInterrupted
-from framework.engine.targets.load import UP_TO_DATE, LoadResult
+from framework.engine.targets.load import LoadResult
 from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import d1, d2, d3_old_export
 
