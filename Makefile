@@ -40,14 +40,18 @@ run: $(STAMP)
 	  "SELECT provider_specialty, count(*) AS lines, sum(payment_amount) AS paid FROM claims_silver WHERE transaction_type = 'PAYMENT' GROUP BY provider_specialty ORDER BY paid DESC LIMIT 10" \
 	  "SELECT encounter_class, count(*) AS encounters, round(avg(total_claim_cost), 2) AS avg_cost FROM patient_encounters_silver GROUP BY encounter_class ORDER BY encounters DESC"
 
-# Unit tier, Spark tier, then the compatibility tier (the pipeline on the deployed runtime's versions).
+# Unit tier, Spark tier, the Synthea tier (real Synthea exports of every release, end to end: the
+# longest runs, kept apart so that the first two tiers' time says what a change costs), then the
+# compatibility tier (the pipeline on the deployed runtime's versions, classic and through Spark Connect).
 # --durations=15: every tier prints its 15 slowest tests, so that CI shows where its time goes; the Spark
 # tier is verbose (-v: a line per test as it ends, so a log cut short still names what failed)
+SPARK_TIER = -v -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
 COMPAT_TIER = MEDALLION_REQUIRE_COMPAT=1 $(BIN)/python -m pytest -m compat -q --durations=15
 
 test: $(STAMP) $(COMPAT_STAMP) browser lint
 	$(BIN)/python -m pytest -m "not spark and not compat" -q --durations=15
-	$(BIN)/python -m pytest -m "spark and not compat" -v -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
+	$(BIN)/python -m pytest -m "spark and not compat and not synthea" $(SPARK_TIER)
+	$(BIN)/python -m pytest -m "synthea" $(SPARK_TIER)
 	$(COMPAT_TIER)
 
 # The page tests (tests/site) drive Debian's chromium headless through Playwright; CI runs as root.

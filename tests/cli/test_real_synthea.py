@@ -28,7 +28,7 @@ from framework.specs.loader import load_catalog
 from tests.engine.conftest import Lake
 from tests.helpers import medallion_in_session, require_real_synthea, shipped_catalog, synthea_export, write_bytes
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.synthea]
 
 #: Every 3.x release on Maven Central (3.4 is not published there)
 RELEASES = ["3.0.0", "3.1.0", "3.2.0", "3.3.0"]

@@ -32,7 +32,7 @@ from framework.specs.loader import load_catalog
 from tests.engine.conftest import Lake
 from tests.helpers import make_env, medallion_in_session, require_real_synthea, synthea_export
 
-pytestmark = [pytest.mark.slow, pytest.mark.spark]
+pytestmark = [pytest.mark.slow, pytest.mark.spark, pytest.mark.synthea]
 
 PATIENTS, SEED = 12, 21
 END_DATES = (date(2025, 1, 1), date(2025, 7, 1))  # the reference date, then six months on
