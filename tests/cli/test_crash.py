@@ -38,7 +38,6 @@ from tests.helpers import PROJECT, medallion_command, process_environment, shipp
 pytestmark = pytest.mark.slow
 
 
-
 def points() -> list[str | None]:
     """The points the chain of runs is killed at, in the order a run reaches them."""
     first_silver = build_sequence(shipped_catalog(), layer="silver")[0]

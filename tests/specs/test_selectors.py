@@ -23,6 +23,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "name" in metafunc.fixturenames:
         metafunc.parametrize("name", sorted(lineage(shipped_catalog()).nodes))
 
+
 def _closure(graph: Lineage, start: str, forward: bool) -> set[str]:
     """Reachable nodes by repeated expansion over the edge list (independent of Lineage's walk)."""
     reached = {start}
