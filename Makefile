@@ -49,7 +49,7 @@ SPARK_TIER = -v -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
 COMPAT_TIER = MEDALLION_REQUIRE_COMPAT=1 $(BIN)/python -m pytest -m compat -q --durations=15
 
 test: $(STAMP) $(COMPAT_STAMP) browser lint
-	$(BIN)/python -m pytest -m "not spark and not compat" -q --durations=15
+	$(BIN)/python -m pytest -m "not spark and not compat and not synthea" -q --durations=15
 	$(BIN)/python -m pytest -m "spark and not compat and not synthea" $(SPARK_TIER)
 	$(BIN)/python -m pytest -m "synthea" $(SPARK_TIER)
 	$(COMPAT_TIER)
