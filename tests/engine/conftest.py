@@ -15,7 +15,7 @@ from framework.engine.bronze.ingest import ingest
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
-from framework.engine.targets.load import LoadResult, build_sequence, expected_rows, load_target
+from framework.engine.targets.load import LoadResult, Loads, Rebuild, build_sequence
 from framework.specs.catalog import SpecCatalog
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
@@ -60,19 +60,21 @@ class Lake:
                 self.lakehouse.ensure_schema()
                 self.lakehouse.sql(f"CREATE TABLE {self.lakehouse.name(table)} USING DELTA AS {rows}")
 
-    def load(self, tables: Iterable[str] | None = None, **options: Any) -> list[LoadResult]:
-        """Load the given targets (default: all, silver before gold) in dependency order."""
-        return [load_target(self.lakehouse, self.catalog, t, self.report, **options)
-                for t in build_sequence(self.catalog, tables=tables)]
+    def load(self, tables: Iterable[str] | None = None, *, interrupt_after: str | None = None) -> list[LoadResult]:
+        """Load the given targets (default: all, silver before gold) in dependency order, the way
+        a run does (framework/engine/targets/load.py `Loads`); a failing load raises."""
+        sequence = build_sequence(self.catalog, tables=tables)
+        loads = Loads(self.lakehouse, self.catalog, self.report, sequence)
+        return [loads.load(table, interrupt_after=interrupt_after) for table in sequence]
 
     def check(self, tables: Iterable[str] | None = None) -> None:
         """Each target holds what a full rebuild from bronze would, and no key repeats."""
         specs = target_specs(self.catalog)
+        rebuild = Rebuild(self.lakehouse, self.catalog)
         for table in build_sequence(self.catalog, tables=tables):
             spec = specs[table]
             actual = self.lakehouse.table(table)
-            assert_frames_equal(actual, expected_rows(self.lakehouse, self.catalog, table),
-                                ignore=[spec.load_timestamp], label=table)
+            assert_frames_equal(actual, rebuild.rows(table), ignore=[spec.load_timestamp], label=table)
             assert_unique(actual, spec.key, label=table)
 
     def medallion(self, *args: str) -> int:

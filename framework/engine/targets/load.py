@@ -255,18 +255,50 @@ def _check_layout(lakehouse: Lakehouse, table: str, rows: str) -> None:
                           f"): run `medallion rebuild --table {table}`")
 
 
-def expected_rows(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) -> DataFrame:
-    """What a full rebuild from bronze would write now, without writing it (for checks and tests):
-    bronze sources' current state is computed from the whole bronze history here, so the check
-    covers the current states' incremental upkeep too."""
-    target = resolve(catalog, table)
-    infos, references = target.sources, target.references
-    bronze = {n: catalog.bronze[n] for n in target.bronze}
-    runs = ingested_runs(lakehouse, bronze)
-    rebuilt = {n: f"SELECT * FROM {rebuilt_state(lakehouse, s, runs[n])}" for n, s in bronze.items()}
-    states = read_states(lakehouse, infos, references, Seen(), rebuild=True)
-    relations = register_views(lakehouse, f"{table}_expected", states, references, full=True, rebuilt=rebuilt)
-    return lakehouse.sql(target.plan.recompute(relations))
+class Rebuild:
+    """What full rebuilds from bronze would write now, without writing them (for checks and tests).
+    Bronze sources' current state is computed from the whole bronze history here, so the check
+    covers the current states' incremental upkeep too; each source's once, however many of the
+    targets asked for read it."""
+
+    def __init__(self, lakehouse: Lakehouse, catalog: SpecCatalog) -> None:
+        self.lakehouse, self.catalog = lakehouse, catalog
+        self._states: dict[str, str] = {}  # bronze source -> the query of its rebuilt state
+
+    def rows(self, table: str) -> DataFrame:
+        """The rows a full rebuild of `table` would write."""
+        target = resolve(self.catalog, table)
+        new = [n for n in target.bronze if n not in self._states]
+        runs = ingested_runs(self.lakehouse, new)
+        for name in new:
+            self._states[name] = f"SELECT * FROM {rebuilt_state(self.lakehouse, self.catalog.bronze[name], runs[name])}"
+        rebuilt = {n: self._states[n] for n in target.bronze}
+        states = read_states(self.lakehouse, target.sources, target.references, Seen(), rebuild=True)
+        relations = register_views(self.lakehouse, f"{table}_expected", states, target.references, full=True,
+                                   rebuilt=rebuilt)
+        return self.lakehouse.sql(target.plan.recompute(relations))
+
+
+class Loads:
+    """A run of target loads, sharing what they read: the schema and control table made once, the
+    current states of every target's bronze sources brought up to date once (`refresh`), one read
+    of the control table (a load appends rows for its own target only) and each source's version
+    asked once. `load` raises what the target's load raises."""
+
+    def __init__(self, lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, sequence: list[str], *,
+                 load_id: str | None = None, refresh: bool = True) -> None:
+        self.lakehouse, self.catalog, self.report, self.load_id = lakehouse, catalog, report, load_id
+        _ensure(lakehouse)
+        if refresh:
+            specs = target_specs(catalog)
+            refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze},
+                            on_result=progress(report, changes_only=True))
+        self.versions = Versions(lakehouse)
+        self.seen = Control(lakehouse).seen_many(sequence) if sequence else {}
+
+    def load(self, table: str, *, interrupt_after: str | None = None) -> LoadResult:
+        return load_target(self.lakehouse, self.catalog, table, self.report, load_id=self.load_id, refresh=False,
+                           interrupt_after=interrupt_after, versions=self.versions, seen=self.seen[table])
 
 
 def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, layer: str | None = None,
@@ -278,18 +310,11 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
     results = []
     sequence = build_sequence(catalog, layer, tables)
     specs = target_specs(catalog)
-    _ensure(lakehouse)
-    if refresh:  # the current states every target reads, brought up to date once
-        refresh_current(lakehouse, catalog, {s for t in sequence for s in specs[t].sources if s in catalog.bronze},
-                        on_result=progress(report, changes_only=True))
-    versions = Versions(lakehouse)
-    # one read of the control table: a load appends rows for its own target only
-    seen = Control(lakehouse).seen_many(sequence) if sequence else {}
+    loads = Loads(lakehouse, catalog, report, sequence, load_id=load_id, refresh=refresh)
     for table in sequence:
         try:
             with part(lakehouse.profile, specs[table].layer, table) as timed:
-                result = load_target(lakehouse, catalog, table, report, load_id=load_id, refresh=False,
-                                     versions=versions, seen=seen[table])
+                result = loads.load(table)
                 timed.rows = sum(v for k, v in result.metrics.items() if k != "scopes") if result.metrics else None
         except LoadInterrupted:
             raise

@@ -4,7 +4,7 @@ Per source, three relations: `current` (every row now), `previous` (the rows as 
 saw them) and `changed` (what changed since). A bronze source is read through its current state
 and a target source as it is: both are Delta tables with a change feed, so `previous` is the
 version the target last read and `changed` the feed between that version and now. Reference
-data is small and compared by fingerprint. A full rebuild (`expected_rows`) reads bronze
+data is small and compared by fingerprint. A full rebuild (`Rebuild`) reads bronze
 sources' current state as computed from the whole bronze history instead, so that it checks the
 current states too.
 """

@@ -10,7 +10,7 @@ import pytest
 
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
-from framework.engine.targets.load import expected_rows
+from framework.engine.targets.load import Rebuild
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.assertions import assert_frames_equal
@@ -38,7 +38,7 @@ def _equal_to_rebuild(env: Environment, spark: Any, table: str) -> None:
     catalog = load_catalog(env.tables_path)
     lakehouse = Lakehouse(spark, env)
     spec = target_specs(catalog)[table]
-    assert_frames_equal(lakehouse.table(table), expected_rows(lakehouse, catalog, table),
+    assert_frames_equal(lakehouse.table(table), Rebuild(lakehouse, catalog).rows(table),
                         ignore=[spec.load_timestamp], label=table)
 
 
