@@ -1,7 +1,8 @@
 """`medallion check`: run the reconciliation checks declared beside each target.
 
-Each check kind is one SQL query returning the failing rows' keys (a few, for the message)
-and how many failed. Failures of `error` checks fail the run; `warn` checks are reported.
+Each check kind is a SQL query of the failing rows and the expression naming each (a few, for
+the message); a table's checks are counted in one statement (one job instead of one per check).
+Failures of `error` checks fail the run; `warn` checks are reported.
 """
 
 from __future__ import annotations
@@ -57,51 +58,63 @@ class Scope:
             return self.lakehouse.name(name or "")
         return self.lakehouse.name(spec.current_table if spec.source in current_sources(self.catalog) else spec.table)
 
-    def failing(self, query: str, key: str) -> tuple[int, tuple[str, ...]]:
-        row = self.lakehouse.sql(
-            f"SELECT count(*) AS n, slice(collect_list({key}), 1, {SAMPLES}) AS keys FROM ({query})").first()
-        assert row is not None
-        return int(row["n"]), tuple(str(k) for k in row["keys"])
+
+@dataclass(frozen=True)
+class Failing:
+    """A check's failing rows (`query`) and how to name one of them (`key`, a SQL expression)."""
+
+    query: str
+    key: str
+
+
+def _count(lakehouse: Lakehouse, failing: list[Failing]) -> list[tuple[int, tuple[str, ...]]]:
+    """How many rows each query finds, and a few of their keys, in one statement."""
+    if not failing:
+        return []
+    tallies = " UNION ALL ".join(
+        f"SELECT {i} AS i, count(*) AS n, slice(collect_list(CAST({f.key} AS STRING)), 1, {SAMPLES}) AS keys "
+        f"FROM ({f.query})" for i, f in enumerate(failing))
+    rows = {row["i"]: row for row in lakehouse.rows(tallies)}
+    return [(int(rows[i]["n"]), tuple(rows[i]["keys"])) for i in range(len(failing))]
 
 
 def key_sql(key: tuple[str, ...]) -> str:
     return key[0] if len(key) == 1 else "concat_ws('/', " + ", ".join(f"cast({k} AS STRING)" for k in key) + ")"
 
 
-def _unique(scope: Scope, check: Check) -> tuple[int, tuple[str, ...]]:
+def _unique(scope: Scope, check: Check) -> Failing:
     columns = ", ".join(check.columns)
-    return scope.failing(f"SELECT {columns} FROM {scope.name} GROUP BY {columns} HAVING count(*) > 1",
-                         key_sql(check.columns))
+    return Failing(f"SELECT {columns} FROM {scope.name} GROUP BY {columns} HAVING count(*) > 1", key_sql(check.columns))
 
 
-def _not_null(scope: Scope, check: Check) -> tuple[int, tuple[str, ...]]:
+def _not_null(scope: Scope, check: Check) -> Failing:
     condition = " OR ".join(f"{c} IS NULL" for c in check.columns)
-    return scope.failing(f"SELECT * FROM {scope.name} WHERE {condition}", scope.key_sql)
+    return Failing(f"SELECT * FROM {scope.name} WHERE {condition}", scope.key_sql)
 
 
-def _non_negative(scope: Scope, check: Check) -> tuple[int, tuple[str, ...]]:
+def _non_negative(scope: Scope, check: Check) -> Failing:
     condition = " OR ".join(f"{c} < 0" for c in check.columns)
-    return scope.failing(f"SELECT * FROM {scope.name} WHERE {condition}", scope.key_sql)
+    return Failing(f"SELECT * FROM {scope.name} WHERE {condition}", scope.key_sql)
 
 
-def _references(scope: Scope, check: Check) -> tuple[int, tuple[str, ...]]:
+def _references(scope: Scope, check: Check) -> Failing:
     """Rows whose reference resolves nowhere: orphans (e.g. facts ahead of their patient row)."""
     query = (f"SELECT t.* FROM {scope.name} t LEFT ANTI JOIN (SELECT DISTINCT {check.to} AS ref "
              f"FROM {scope.source(check.source)}) r ON t.{check.column} = r.ref WHERE t.{check.column} IS NOT NULL")
-    return scope.failing(query, scope.key_sql)
+    return Failing(query, scope.key_sql)
 
 
-def _conservation(scope: Scope, check: Check) -> tuple[int, tuple[str, ...]]:
+def _conservation(scope: Scope, check: Check) -> Failing:
     """Every distinct source key has exactly one target row, and no target row lacks a source key."""
     source_key = key_sql(check.source_key)
     source_keys = f"SELECT DISTINCT {source_key} AS k FROM {scope.source(check.source)} WHERE {source_key} IS NOT NULL"
     target_keys = f"SELECT {key_sql(check.key)} AS k FROM {scope.name}"
     query = (f"SELECT concat('missing ', k) AS k FROM (({source_keys}) EXCEPT ({target_keys})) "
              f"UNION ALL SELECT concat('extra ', k) FROM (({target_keys}) EXCEPT ({source_keys}))")
-    return scope.failing(query, "k")
+    return Failing(query, "k")
 
 
-CHECK_KINDS: dict[str, Callable[[Scope, Check], tuple[int, tuple[str, ...]]]] = {
+CHECK_KINDS: dict[str, Callable[[Scope, Check], Failing]] = {
     "unique": _unique, "not_null": _not_null, "non_negative": _non_negative, "references": _references,
     "conservation": _conservation,
 }
@@ -128,14 +141,12 @@ def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
         if (tables is not None and table not in tables) or not lakehouse.exists(table):
             continue
         scope = Scope(lakehouse, catalog, table, targets[table].key)
-        first = len(results)
-        for check in check_set.checks:
-            failed, samples = CHECK_KINDS[check.kind](scope, check)
-            result = CheckResult(table, check, failed, samples)
-            results.append(result)
+        counts = _count(lakehouse, [CHECK_KINDS[check.kind](scope, check) for check in check_set.checks])
+        mine = [CheckResult(table, check, failed, samples)
+                for check, (failed, samples) in zip(check_set.checks, counts, strict=True)]
+        for result in mine:
             if not result.passed:
-                _report(report, table, check, result, check_set.file)
-        # a line per table as its checks finish (each check is a query over the table)
-        mine = results[first:]
+                _report(report, table, result.check, result, check_set.file)
+        results += mine
         report.progress(f"checks: {table}: {sum(r.passed for r in mine)}/{len(mine)} passed")
     return results
