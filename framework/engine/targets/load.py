@@ -258,7 +258,7 @@ def _check_layout(lakehouse: Lakehouse, table: str, rows: str) -> None:
 class Rebuild:
     """What full rebuilds from bronze would write now, without writing them (for checks and tests).
     Bronze sources' current state is computed from the whole bronze history here, so the check
-    covers the current states' incremental upkeep too; each source's once, however many of the
+    covers the current states' incremental upkeep too: once per source, however many of the
     targets asked for read it."""
 
     def __init__(self, lakehouse: Lakehouse, catalog: SpecCatalog) -> None:
