@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from framework.engine.bronze.ingest_log import INGESTED, IngestLog
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.parallel import each
 from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
@@ -26,6 +27,9 @@ from framework.specs.catalog import SpecCatalog
 from framework.specs.current import CurrentStatePlan
 from framework.specs.targets.sources import BRONZE
 from framework.text import sql_string
+
+#: what one refresh applied, for the control table: (state, mode, the runs' entries)
+Applied = tuple[str, str, list[Entry]]
 
 
 @dataclass
@@ -85,14 +89,15 @@ def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterabl
     runs = ingested_runs(lakehouse, [s.source for s in specs])
     seen = control.seen_many([s.current_table for s in specs])
     existing = lakehouse.tables()
-    results, applied = [], []
-    for spec in specs:
+
+    def refresh(spec: BronzeSpec) -> tuple[CurrentResult, Applied | None]:
         started = time.monotonic()
         done = seen[spec.current_table].runs.get(spec.source, set())
         new = [r for r in runs[spec.source] if r not in done]
         exists = spec.current_table in existing
         whole = full or not exists or bool(new and done and min(new) < max(done))
         result = CurrentResult(spec.current_table, FULL if whole else INCREMENTAL, len(new))
+        applied = None
         if exists and not new and not full:
             result.mode = UP_TO_DATE
         else:
@@ -100,17 +105,19 @@ def refresh_current(lakehouse: Lakehouse, catalog: SpecCatalog, sources: Iterabl
                 result.metrics = _apply(lakehouse, spec, runs[spec.source] if whole else new, whole=whole,
                                         exists=exists, bronze_exists=spec.table in existing, replace=full)
                 timed.rows = sum(result.metrics.values()) if result.metrics else None
-            applied.append((spec.current_table, result.mode,
-                            [Entry(spec.source, BRONZE, run_id=r) for r in (runs[spec.source] if whole else new)]))
+            applied = (spec.current_table, result.mode,
+                       [Entry(spec.source, BRONZE, run_id=r) for r in (runs[spec.source] if whole else new)])
             result.seconds = time.monotonic() - started
-        results.append(result)
         if on_result is not None:
             on_result(result)
+        return result, applied
+
+    refreshed = each(specs, refresh)
     # one commit for every state: a refresh that dies before it applies the same runs again next
     # time, which changes nothing more
     stop_point("current:merged")  # every state merged, the control table not told
-    control.record_many(new_run_id(), applied)
-    return results
+    control.record_many(new_run_id(), [applied for _, applied in refreshed if applied is not None])
+    return [result for result, _ in refreshed]
 
 
 def state_rows(lakehouse: Lakehouse, spec: BronzeSpec, runs: list[str], *, bronze_exists: bool = True) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -25,28 +26,31 @@ class Part:
 
 
 class Profile:
-    """The parts of one run, in the order they started."""
+    """The parts of one run, in the order they started. The open parts are the context's: a
+    piece of work on another thread (framework/engine/parallel.py) counts its statements for its
+    own table's part and the stage part it was started in, never for a sibling's."""
 
     def __init__(self) -> None:
         self.parts: list[Part] = []
-        self._open: list[Part] = []
+        self._open: ContextVar[tuple[Part, ...]] = ContextVar(f"open_parts_{id(self)}", default=())
 
     @contextmanager
     def part(self, stage: str, table: str = "") -> Iterator[Part]:
         """Time a stage (no table) or one table's work within it; the caller may set `rows`."""
         part = Part(stage, table)
         self.parts.append(part)
-        self._open.append(part)
+        opened = self._open.set((*self._open.get(), part))
         started = time.perf_counter()
         try:
             yield part
         finally:
             part.seconds = time.perf_counter() - started
-            self._open.remove(part)
+            self._open.reset(opened)
 
     def statement(self, seconds: float) -> None:
-        """Count one statement for every open part (a table's statements are its stage's too)."""
-        for part in self._open:
+        """Count one statement for every open part (a table's statements are its stage's too; a
+        stage's statement seconds add up those of its tables that ran at once)."""
+        for part in self._open.get():
             part.statements += 1
             part.statement_seconds += seconds
 

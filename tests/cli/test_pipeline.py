@@ -31,9 +31,11 @@ def test_a_run_prints_a_line_per_long_step(env: Environment, spark: Any, capsys:
     def named(pattern: str) -> list[str]:
         return [m.group(1) for m in map(re.compile(pattern).match, lines) if m]
 
-    assert named(r"bronze \[\d+/\d+\] (\w+): ") == landed
+    # a line per source and per state, as each starts (bronze) or ends (current): two at a time
+    assert sorted(named(r"bronze \[\d+/\d+\] (\w+): ")) == landed
+    assert sorted(named(r"bronze \[(\d+/\d+)\] ")) == sorted(f"{i}/{len(landed)}" for i in range(1, len(landed) + 1))
     bronze = [catalog.bronze[s].current_table for s in current_sources(catalog)]
-    assert named(r"current: (\w+): ") == bronze
+    assert sorted(named(r"current: (\w+): ")) == sorted(bronze)
     targets = target_specs(catalog)
     for layer in ("silver", "gold"):
         assert sorted(named(rf"{layer}: (\w+): ")) == sorted(t for t, s in targets.items() if s.layer == layer)

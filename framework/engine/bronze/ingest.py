@@ -26,6 +26,7 @@ from framework.engine.bronze.locate import LINE, locate
 from framework.engine.bronze.quarantine import fix_hint, quarantine
 from framework.engine.bronze.reader import TYPE_WORDS, detect_quote, group_files, read_group
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.parallel import each
 from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import run_timestamp
@@ -99,19 +100,34 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     log.append(pending + settled)
     stop_point("bronze:logged")
     existing = lakehouse.tables()
-    for spec in selected.values():
+    # the biggest first: two at a time, the last to start are the quickest to end
+    appending = sorted(plans, key=lambda source: (-sum(s.size for s in plans[source]), source))
+
+    def land(source: str) -> dict[str, tuple[int, int]] | Exception:
+        """Make the source's table if it is new, and append its files (if any) in one commit."""
+        spec, scans = specs[source], plans.get(source, [])
         if spec.table not in existing:
             lakehouse.create_table(spec.table, bronze_columns(spec), spec.description, properties=BRONZE_PROPERTIES)
-    done: list[LogEntry] = []
-    for index, (source, scans) in enumerate(sorted(plans.items()), start=1):
-        report.progress(f"bronze [{index}/{len(plans)}] {source}: {len(scans)} file(s), "
+        if not scans:
+            return {}
+        report.progress(f"bronze [{appending.index(source) + 1}/{len(appending)}] {source}: {len(scans)} file(s), "
                         f"{sum(s.data_rows for s in scans):,} rows")
         try:
-            with part(lakehouse.profile, "bronze", specs[source].table) as timed:
-                counts = _append(lakehouse, specs[source], scans, run_id, report)
+            with part(lakehouse.profile, "bronze", spec.table) as timed:
+                counts = _append(lakehouse, spec, scans, run_id, report)
                 timed.rows = sum(n for n, _ in counts.values())
         except Exception as error:  # one source's failure must not stop the others
-            _fail_source(log, [e for e in pending if e.source == source], error, report)
+            return error
+        stop_point("bronze:appended")  # a source landed (others may be landing), no log row written
+        return counts
+
+    order = appending + [source for source in selected if source not in plans]
+    landed = dict(zip(order, each(order, land), strict=True))
+    done: list[LogEntry] = []
+    for source in appending:
+        scans, counts = plans[source], landed[source]
+        if isinstance(counts, Exception):
+            _fail_source(log, [e for e in pending if e.source == source], counts, report)
             continue
         for entry, scan in zip([e for e in pending if e.source == source], scans, strict=True):
             entry.bronze_rows, entry.rescued_rows = counts.get(scan.name, (0, 0))
@@ -122,7 +138,6 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
         outcome.files = len(scans)
         outcome.rows = sum(e.bronze_rows or 0 for e in done if e.source == source)
         outcome.rescued_rows = sum(e.rescued_rows or 0 for e in done if e.source == source)
-        stop_point("bronze:appended")  # the first source landed, its log rows not written
     log.append(done)
     return result
 
