@@ -8,6 +8,7 @@ outside its statements is Python, catalog look-ups and Spark's planning of lazy 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ class Profile:
     def __init__(self) -> None:
         self.parts: list[Part] = []
         self._open: ContextVar[tuple[Part, ...]] = ContextVar(f"open_parts_{id(self)}", default=())
+        self._counting = threading.Lock()  # two pieces' statements may end at once on a shared stage part
 
     @contextmanager
     def part(self, stage: str, table: str = "") -> Iterator[Part]:
@@ -50,9 +52,10 @@ class Profile:
     def statement(self, seconds: float) -> None:
         """Count one statement for every open part (a table's statements are its stage's too; a
         stage's statement seconds add up those of its tables that ran at once)."""
-        for part in self._open.get():
-            part.statements += 1
-            part.statement_seconds += seconds
+        with self._counting:
+            for part in self._open.get():
+                part.statements += 1
+                part.statement_seconds += seconds
 
     def render(self) -> str:
         header = ("stage", "table", "seconds", "rows", "statements", "in statements s")
