@@ -21,6 +21,7 @@ from framework.engine.bronze.ingest_log import (
     IngestLog,
     LogEntry,
 )
+from framework.engine.bronze.ingest_log import TABLE as LOG_TABLE
 from framework.engine.bronze.landing import KINDS, FileScan, scan_file, survey
 from framework.engine.bronze.locate import LINE, locate
 from framework.engine.bronze.quarantine import fix_hint, quarantine
@@ -62,9 +63,13 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
     _report_strays(landing.unknown_folders, landing.stray_files, set(specs), report)
     _report_ignored({s: landing.ignored.get(s, []) for s in selected}, report)
     lakehouse.ensure_schema()
+    existing = lakehouse.tables()
     log = IngestLog(lakehouse)
-    log.ensure()
-    entries = _settle_pending(lakehouse, log, selected, report)
+    if LOG_TABLE in existing:
+        entries = _settle_pending(lakehouse, log, selected, report)
+    else:  # a new lakehouse: nothing is logged yet, and reading the empty log would cost a query
+        log.ensure()
+        entries = []
     ingested = {(e.source, e.content_sha256): e for e in entries if e.status == INGESTED}
     result = BronzeResult(run_id)
     plans: dict[str, list[FileScan]] = {}
@@ -99,7 +104,6 @@ def ingest(lakehouse: Lakehouse, specs: dict[str, BronzeSpec], run_id: str, repo
             _report_scan(scan, spec, report)
     log.append(pending + settled)
     stop_point("bronze:logged")
-    existing = lakehouse.tables()
     # the biggest first: two at a time, the last to start are the quickest to end
     appending = sorted(plans, key=lambda source: (-sum(s.size for s in plans[source]), source))
 
