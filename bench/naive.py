@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 
 from framework.engine.current import ingested_runs, state_query
 from framework.engine.lakehouse import Lakehouse
-from framework.engine.targets.sources import SourceState, register_views
+from framework.engine.targets.sources import SourceState, source_relations
 from framework.specs.catalog import SpecCatalog
+from framework.specs.compiled import with_references
 from framework.specs.current import current_sources
 from framework.specs.targets.expressions import quote
 from framework.specs.targets.resolve import resolve_target
@@ -47,14 +48,10 @@ def build_naive(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, bronze: 
                            f"FROM {lakehouse.name(naive_table(info.table))}")
     # a state per source, none of them versioned or seen before: every source is read whole
     states = {name: SourceState(info) for name, info in target.sources.items()}
-    relations = register_views(lakehouse, table, states, target.references, full=True, rebuilt=reads)
+    relations = source_relations(lakehouse, states, full=True, rebuilt=reads)
     naive = naive_table(table)
-    try:
-        lakehouse.sql(f"CREATE OR REPLACE TABLE {lakehouse.name(naive)} USING DELTA AS "
-                      f"{target.plan.recompute(relations)}")
-    finally:
-        for reference in target.references:
-            lakehouse.spark.catalog.dropTempView(reference)
+    lakehouse.sql(f"CREATE OR REPLACE TABLE {lakehouse.name(naive)} USING DELTA AS "
+                  f"{with_references(target.plan.recompute(relations), target.references)}")
     return naive
 
 

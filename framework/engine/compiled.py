@@ -7,7 +7,7 @@ from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.control import TABLE as CONTROL
 from framework.engine.targets.control import Control, Seen
 from framework.engine.targets.load import moved_bounds, scope_table
-from framework.engine.targets.sources import MissingSource, read_states, register_views, without_unreadable_feeds
+from framework.engine.targets.sources import MissingSource, read_states, source_relations, without_unreadable_feeds
 from framework.specs.catalog import SpecCatalog
 from framework.specs.compiled import Incremental, incremental, resolved
 
@@ -23,9 +23,9 @@ def compile_incremental(lakehouse: Lakehouse, catalog: SpecCatalog, table: str) 
         states = read_states(lakehouse, target.sources, target.references, seen)
     except MissingSource as missing:
         return f"{table} reads {missing.table}, which does not exist yet"
-    relations = register_views(lakehouse, table, states, target.references, full=False)
+    relations = source_relations(lakehouse, states, full=False)
     relations, _ = without_unreadable_feeds(lakehouse, states, relations)  # what the load would fall back to
     changed = sorted(n for n, s in states.items() if s.changed)
-    moved = moved_bounds(lakehouse, target.plan, states, relations)
+    moved = moved_bounds(lakehouse, target, states, relations)
     return incremental(target, relations, changed, lakehouse.name, every_scope=moved is None,
                        scope=lakehouse.name(scope_table(table)), moved=moved or ())

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -31,6 +32,8 @@ class Report:
     live: bool = False  # print warnings and errors when they are found, not only at the end
     stage: str = ""  # the pipeline step running now (recorded with each finding)
     listeners: list[Callable[[str, Finding], None]] = field(default_factory=list)  # (stage, finding)
+    # loads that run at once report one finding at a time (a listener numbers what it writes)
+    _adding: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def progress(self, text: str) -> None:
         if not self.quiet:
@@ -38,11 +41,12 @@ class Report:
 
     def add(self, level: str, where: str, message: str, action: str | None = None) -> None:
         finding = Finding(level, where, message, action)
-        self.findings.append(finding)
-        if self.live and not self.quiet and level != "info":
-            print(finding, file=self.stream, flush=True)
-        for listener in self.listeners:
-            listener(self.stage, finding)
+        with self._adding:
+            self.findings.append(finding)
+            if self.live and not self.quiet and level != "info":
+                print(finding, file=self.stream, flush=True)
+            for listener in self.listeners:
+                listener(self.stage, finding)
 
     def error(self, where: str, message: str, action: str | None = None) -> None:
         self.add("error", where, message, action)

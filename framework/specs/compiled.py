@@ -1,9 +1,9 @@
 """The SQL a target compiles to, as text that runs as is in a Spark SQL session (`medallion sql`).
 
-The loads run the planner's queries over relations the engine names (Delta versions, temp views
-of reference data). Compiled SQL stands alone instead: sources are read from their tables by
-qualified name, and reference data (a temp view during loads) is inlined as a common table
-expression of its rows, so no view needs to exist.
+The loads run the planner's queries over relations the engine names (Delta versions). Compiled
+SQL stands alone instead: sources are read from their tables by qualified name. In both, reference
+data is inlined as a common table expression of its rows (`with_references`), so no view needs
+to exist.
 """
 
 from __future__ import annotations

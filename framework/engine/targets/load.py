@@ -27,6 +27,7 @@ from pyspark.sql import DataFrame, Row
 
 from framework.engine.current import ingested_runs, progress, rebuilt_state, refresh_current
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.parallel import each
 from framework.engine.profile import part
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
@@ -38,17 +39,19 @@ from framework.engine.targets.sources import (
     SourceState,
     Versions,
     read_states,
-    register_views,
+    source_relations,
     without_unreadable_feeds,
 )
 from framework.specs.catalog import SpecCatalog
+from framework.specs.compiled import with_references
 from framework.specs.targets.bounds import MovedBounds
-from framework.specs.targets.plan import Relations, TargetPlan
+from framework.specs.targets.plan import Relations
 from framework.specs.targets.resolve import (
     ResolvedTarget,
     UnknownSource,
     UnresolvedTarget,
     build_sequence,
+    build_waves,
     resolve_target,
 )
 from framework.specs.targets.sources import target_specs
@@ -100,7 +103,7 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
         raise ValueError(f"unknown checkpoint {interrupt_after!r} (known: {', '.join(CHECKPOINTS)})")
     started = time.monotonic()
     target = resolve(catalog, table)
-    plan, infos, references = target.plan, target.sources, target.references
+    infos, references = target.sources, target.references
     control = Control(lakehouse)
     if refresh:
         _ensure(lakehouse)
@@ -119,24 +122,19 @@ def load_target(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, report: 
         result.mode = UP_TO_DATE
         result.seconds = time.monotonic() - started
         return result
-    relations = register_views(lakehouse, table, states, references, full=full)
+    relations = source_relations(lakehouse, states, full=full)
     if versions is not None:
         versions.forget(table)
-    try:
-        if full:
-            _build(lakehouse, plan, relations)
-            if lakehouse.profile is not None:  # a profiled run shows the rows a full load wrote
-                result.metrics["written"] = lakehouse.written_rows(lakehouse.name(table))
-        else:
-            _merge(lakehouse, plan, relations, states, result)
-        if interrupt_after == "merge":
-            raise LoadInterrupted(table, "merge")
-        stop_point(f"loaded:{table}")  # the target written, the control table not told
-        control.record(table, load_id, FULL if full else INCREMENTAL,
-                       [e for s in states.values() for e in s.entries()])
-    finally:
-        for reference in references:
-            lakehouse.spark.catalog.dropTempView(reference)
+    if full:
+        _build(lakehouse, target, relations)
+        if lakehouse.profile is not None:  # a profiled run shows the rows a full load wrote
+            result.metrics["written"] = lakehouse.written_rows(lakehouse.name(table))
+    else:
+        _merge(lakehouse, target, relations, states, result)
+    if interrupt_after == "merge":
+        raise LoadInterrupted(table, "merge")
+    stop_point(f"loaded:{table}")  # the target written, the control table not told
+    control.record(table, load_id, FULL if full else INCREMENTAL, [e for s in states.values() for e in s.entries()])
     result.seconds = time.monotonic() - started
     return result
 
@@ -146,28 +144,29 @@ def _ensure(lakehouse: Lakehouse) -> None:
     Control(lakehouse).ensure()
 
 
-def _build(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations) -> None:
-    name = lakehouse.name(plan.spec.table)
-    verb = "CREATE OR REPLACE TABLE" if lakehouse.exists(plan.spec.table) else "CREATE TABLE"
-    lakehouse.sql(f"{verb} {name} USING DELTA TBLPROPERTIES ({MERGED_TABLE_PROPERTIES}) "
-                  f"AS {plan.recompute(relations)}")
+def _build(lakehouse: Lakehouse, target: ResolvedTarget, relations: Relations) -> None:
+    table = target.plan.spec.table
+    verb = "CREATE OR REPLACE TABLE" if lakehouse.exists(table) else "CREATE TABLE"
+    lakehouse.sql(f"{verb} {lakehouse.name(table)} USING DELTA TBLPROPERTIES ({MERGED_TABLE_PROPERTIES}) "
+                  f"AS {with_references(target.plan.recompute(relations), target.references)}")
 
 
-def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states: dict[str, SourceState],
+def _merge(lakehouse: Lakehouse, target: ResolvedTarget, relations: Relations, states: dict[str, SourceState],
            result: LoadResult) -> None:
+    plan = target.plan
     table = plan.spec.table
     scope = lakehouse.name(scope_table(table))
     rows = f"__mdl_{table}__rows"
     try:
         try:
-            part = _recomputed(lakehouse, plan, states, relations, scope)
+            part = _recomputed(lakehouse, target, states, relations, scope)
         except Exception:
             # the first statements to read the change feeds: when one cannot be read (off for
             # those versions, or vacuumed), every scope is recomputed instead
             relations, unreadable = without_unreadable_feeds(lakehouse, states, relations)
             if not unreadable:
                 raise
-            part = _recomputed(lakehouse, plan, states, relations, scope)
+            part = _recomputed(lakehouse, target, states, relations, scope)
         if not (part.every or part.scopes or part.moved):
             return  # the changes touched nothing this target reads (e.g. rows re-sent as they were)
         scoped = scope if part.scopes else None
@@ -175,7 +174,8 @@ def _merge(lakehouse: Lakehouse, plan: TargetPlan, relations: Relations, states:
         result.moved = [m.describe() for m in part.moved]
         if not part.every:
             result.metrics["scopes"] = part.scopes
-        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {plan.recompute(relations, scoped, part.moved)}")
+        recompute = with_references(plan.recompute(relations, scoped, part.moved), target.references)
+        lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {recompute}")
         _check_layout(lakehouse, table, rows)
         outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, scoped, part.moved))
         if outcome:
@@ -198,35 +198,37 @@ class Recomputed:
     moved: tuple[MovedBounds, ...] = ()
 
 
-def _recomputed(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState], relations: Relations,
-                scope: str) -> Recomputed:
+def _recomputed(lakehouse: Lakehouse, target: ResolvedTarget, states: dict[str, SourceState],
+                relations: Relations, scope: str) -> Recomputed:
     """Find what the changes touch, writing the scope table of the traced ones (its count comes
     from the commit's metrics: the table is not read again, though the recomputation and the
     MERGE both read it)."""
-    moved = moved_bounds(lakehouse, plan, states, relations)
+    moved = moved_bounds(lakehouse, target, states, relations)
     if moved is None:
         return Recomputed(every=True)
+    plan = target.plan
     traced = [n for n, s in states.items() if s.changed and plan.changes.touches_scopes(n)]
     if not traced:
         return Recomputed(False, 0, moved)
     query = plan.changes.scope_query(relations, traced)
     if query is None:
         return Recomputed(every=True)
-    lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {query}")
+    lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {with_references(query, target.references)}")
     return Recomputed(False, lakehouse.written_rows(scope), moved)
 
 
-def moved_bounds(lakehouse: Lakehouse, plan: TargetPlan, states: dict[str, SourceState],
+def moved_bounds(lakehouse: Lakehouse, target: ResolvedTarget, states: dict[str, SourceState],
                  relations: Relations) -> tuple[MovedBounds, ...] | None:
     """The bounds the changes moved (global aggregates that declare `bounds`); None when the
     changes cannot be traced to scopes: a source changed in a way its feed cannot describe, or
     one no scope can be found for, or the measures of a global aggregate without bounds changed."""
+    plan = target.plan
     changed = [n for n, s in states.items() if s.changed]
     if any(states[n].untraceable or plan.changes.always_everything(n) for n in changed):
         return None
     moved = []
     for step in (step for n in changed for step in plan.changes.global_aggregates(n)):
-        row = lakehouse.rows(plan.changes.global_change(step, relations))[0]
+        row = lakehouse.rows(with_references(plan.changes.global_change(step, relations), target.references))[0]
         if not row["changed"]:
             continue
         if step.bounds is None:
@@ -274,9 +276,8 @@ class Rebuild:
             self._states[name] = f"SELECT * FROM {rebuilt_state(self.lakehouse, self.catalog.bronze[name], runs[name])}"
         rebuilt = {n: self._states[n] for n in target.bronze}
         states = read_states(self.lakehouse, target.sources, target.references, Seen(), rebuild=True)
-        relations = register_views(self.lakehouse, f"{table}_expected", states, target.references, full=True,
-                                   rebuilt=rebuilt)
-        return self.lakehouse.sql(target.plan.recompute(relations))
+        relations = source_relations(self.lakehouse, states, full=True, rebuilt=rebuilt)
+        return self.lakehouse.sql(with_references(target.plan.recompute(relations), target.references))
 
 
 class Loads:
@@ -304,14 +305,15 @@ class Loads:
 def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, layer: str | None = None,
                  tables: Iterable[str] | None = None, load_id: str | None = None,
                  refresh: bool = True) -> list[LoadResult]:
-    """Load every target of a layer (or the given ones) in dependency order; a failing target is
-    reported and the others still load. `refresh=False`: the caller has just brought every
-    current state up to date (the pipeline's `current` step)."""
-    results = []
+    """Load every target of a layer (or the given ones) in dependency order, two at a time where
+    neither reads the other; a failing target is reported and the others still load.
+    `refresh=False`: the caller has just brought every current state up to date (the pipeline's
+    `current` step)."""
     sequence = build_sequence(catalog, layer, tables)
     specs = target_specs(catalog)
     loads = Loads(lakehouse, catalog, report, sequence, load_id=load_id, refresh=refresh)
-    for table in sequence:
+
+    def load(table: str) -> LoadResult | None:
         try:
             with part(lakehouse.profile, specs[table].layer, table) as timed:
                 result = loads.load(table)
@@ -320,11 +322,12 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
             raise
         except TargetError as error:
             report.error(table, str(error))
-            continue
+            return None
         except Exception as error:  # one broken target must not stop the others
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             report.error(table, f"load failed: {first}", "fix the cause, then rerun: the load resumes where it stopped")
-            continue
+            return None
         report.progress(f"{specs[table].layer}: {result.describe()}")
-        results.append(result)
-    return results
+        return result
+
+    return [r for wave in build_waves(sequence, catalog) for r in each(wave, load) if r is not None]

@@ -1,4 +1,4 @@
-"""The state of each source a target reads, and the relations (temp views) the plans read it by.
+"""The state of each source a target reads, and the relations (queries) the plans read it by.
 
 Per source, three relations: `current` (every row now), `previous` (the rows as this target last
 saw them) and `changed` (what changed since). A bronze source is read through its current state
@@ -11,6 +11,7 @@ current states too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from framework.engine.targets.control import CURRENT, Entry, Seen
 from framework.specs.targets.expressions import quote
 from framework.specs.targets.plan import Relations
 from framework.specs.targets.sources import BRONZE, REFERENCE, TARGET, ReferenceData, SourceInfo
-from framework.text import sql_string, sql_values
+from framework.text import sql_string
 
 
 @dataclass
@@ -68,18 +69,20 @@ class Versions:
 
     def __init__(self, lakehouse: Lakehouse):
         self.lakehouse = lakehouse
-        self.known: dict[str, tuple[str, int] | None] = {}
+        self.known: dict[str, tuple[str, int]] = {}
+        self._asking: dict[str, threading.Lock] = {}  # per table: loads at once ask each table once
 
     def of(self, table: str) -> tuple[str, int] | None:
         """The table's id and latest version; None when it does not exist."""
-        if table not in self.known:
-            if not self.lakehouse.exists(table):
-                return None
-            name = self.lakehouse.name(table)
-            detail = self.lakehouse.rows(f"DESCRIBE DETAIL {name}")[0]
-            version = self.lakehouse.rows(f"DESCRIBE HISTORY {name} LIMIT 1")[0]["version"]
-            self.known[table] = (detail["id"], int(version))
-        return self.known[table]
+        with self._asking.setdefault(table, threading.Lock()):
+            if table not in self.known:
+                if not self.lakehouse.exists(table):
+                    return None
+                name = self.lakehouse.name(table)
+                detail = self.lakehouse.rows(f"DESCRIBE DETAIL {name}")[0]
+                version = self.lakehouse.rows(f"DESCRIBE HISTORY {name} LIMIT 1")[0]["version"]
+                self.known[table] = (detail["id"], int(version))
+            return self.known[table]
 
     def forget(self, table: str) -> None:
         self.known.pop(table, None)
@@ -136,20 +139,13 @@ def _previous(info: SourceInfo, table: str, start: int, current: str, feed: str)
     return f"{kept} UNION ALL {before}"
 
 
-def register_reference(lakehouse: Lakehouse, reference: ReferenceData) -> None:
-    """Reference data as a temp view named after its file, for expressions to read: its rows
-    inline in the view's SQL (a local relation, so no Python worker runs to read it)."""
-    rows = sql_values(dict.fromkeys(reference.columns, "STRING"), reference.rows())
-    lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {quote(reference.name)} AS {rows}")
-
-
-def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, SourceState],
-                   references: Mapping[str, ReferenceData], *, full: bool,
-                   rebuilt: Mapping[str, str] | None = None) -> Relations:
+def source_relations(lakehouse: Lakehouse, states: Mapping[str, SourceState], *, full: bool,
+                     rebuilt: Mapping[str, str] | None = None) -> Relations:
     """The relations of every source: queries over Delta versions, inlined in the plans (no
-    statement per source), and temp views of the reference data. `rebuilt`: queries that stand
-    for some sources' current rows (bronze sources' state computed from bronze). Change feeds
-    are not probed here: see `without_unreadable_feeds`."""
+    statement per source). Reference data is read by its name: each statement defines it in
+    front (`with_references`), so no session state is shared by loads that run at once.
+    `rebuilt`: queries that stand for some sources' current rows (bronze sources' state computed
+    from bronze). Change feeds are not probed here: see `without_unreadable_feeds`."""
     current: dict[str, str] = {}
     previous: dict[str, str] = {}
     changed: dict[str, str] = {}
@@ -157,7 +153,6 @@ def register_views(lakehouse: Lakehouse, target: str, states: Mapping[str, Sourc
     for name, state in states.items():
         info = state.info
         if info.kind == REFERENCE:
-            register_reference(lakehouse, references[name])
             rows = f"SELECT {', '.join(quote(c) for c in info.columns)} FROM {quote(name)}"
             queries = {"cur": rows, "prev": rows if state.fingerprint_seen else _empty(info), "chg": _empty(info)}
         elif rebuilt and name in rebuilt:

@@ -52,3 +52,15 @@ def build_order(graph: Mapping[str, Sequence[str]]) -> list[str]:
     for node in sorted(graph):
         visit(node, frozenset())
     return order
+
+
+def waves(graph: Mapping[str, Sequence[str]], order: Sequence[str]) -> list[list[str]]:
+    """`order` (a build order) in waves: each node comes in the wave after the last wave holding
+    something it reads, so the nodes of one wave read none of each other and can be built at once."""
+    wave: dict[str, int] = {}
+    for node in order:
+        wave[node] = 1 + max((wave[n] for n in graph.get(node, ()) if n in wave), default=-1)
+    grouped: list[list[str]] = [[] for _ in range(1 + max(wave.values(), default=-1))]
+    for node in order:
+        grouped[wave[node]].append(node)
+    return grouped

@@ -11,7 +11,7 @@ from pathlib import Path
 from framework.specs.catalog import SpecCatalog
 from framework.specs.errors import Problem
 from framework.specs.targets.expressions import table_refs
-from framework.specs.targets.graph import build_order
+from framework.specs.targets.graph import build_order, waves
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import TargetPlan
 from framework.specs.targets.sources import (
@@ -96,5 +96,16 @@ def build_sequence(catalog: SpecCatalog, layer: str | None = None, tables: Itera
     """Targets in dependency order, of one layer and/or among the given tables."""
     specs = target_specs(catalog)
     wanted = set(tables) if tables is not None else None
-    order = build_order({n: [s for s in spec.sources if s in specs] for n, spec in specs.items()})
+    order = build_order(_graph(catalog))
     return [n for n in order if (layer is None or specs[n].layer == layer) and (wanted is None or n in wanted)]
+
+
+def build_waves(sequence: list[str], catalog: SpecCatalog) -> list[list[str]]:
+    """A build sequence in waves of targets that read none of each other (loaded at once)."""
+    return waves(_graph(catalog), sequence)
+
+
+def _graph(catalog: SpecCatalog) -> dict[str, list[str]]:
+    """Each target -> the targets it reads."""
+    specs = target_specs(catalog)
+    return {n: [s for s in spec.sources if s in specs] for n, spec in specs.items()}

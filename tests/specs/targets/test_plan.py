@@ -17,8 +17,9 @@ from framework.specs.targets.expressions import (
     table_refs,
     window_partitions,
 )
-from framework.specs.targets.graph import build_order, cycles
+from framework.specs.targets.graph import build_order, cycles, waves
 from framework.specs.targets.plan import Relations, TargetPlan
+from framework.specs.targets.resolve import build_sequence, build_waves
 from framework.specs.targets.sources import resolve_source, target_specs
 from tests.helpers import shipped_catalog
 
@@ -143,3 +144,17 @@ def test_build_order_and_cycles() -> None:
     assert build_order(graph) == ["enc", "rx", "gold"]
     assert cycles(graph) == []
     assert cycles({"a": ["b"], "b": ["a"], "c": ["a"]}) == [["a", "b"]]
+
+
+def test_waves_hold_targets_that_read_none_of_each_other() -> None:
+    graph = {"gold": ["enc", "rx"], "enc": [], "rx": ["enc"], "px": [], "report": ["gold"]}
+    assert waves(graph, build_order(graph)) == [["enc", "px"], ["rx"], ["gold"], ["report"]]
+    assert waves(graph, ["rx", "gold"]) == [["rx"], ["gold"]]  # what the sequence leaves out waits for nothing
+    assert waves({}, []) == []
+
+
+def test_the_shipped_silver_targets_load_at_once_and_gold_after_them() -> None:
+    catalog = shipped_catalog()
+    silver = build_sequence(catalog, "silver")
+    assert build_waves(build_sequence(catalog), catalog) == [silver, ["member_monthly_snapshot_gold"]]
+    assert build_waves(build_sequence(catalog, "gold"), catalog) == [["member_monthly_snapshot_gold"]]
