@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -42,11 +42,12 @@ from framework.engine.bronze.archive import archive
 from framework.engine.bronze.ingest import ingest
 from framework.engine.current import refresh_current
 from framework.engine.lakehouse import Lakehouse
+from framework.engine.parallel import each
 from framework.engine.reconcile import run_checks
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
 from framework.engine.session import local_session
-from framework.engine.targets.load import LoadResult, build_sequence, load_target
+from framework.engine.targets.load import LoadResult, build_sequence, build_waves, load_target
 from framework.engine.targets.sources import Versions
 from framework.generate import GenerateReport, generate
 from framework.specs.current import current_sources
@@ -219,9 +220,20 @@ def _naive(stages: Stages, lakehouse: Lakehouse, catalog: Any) -> float:
 
 def _load_all(lakehouse: Lakehouse, catalog: Any, report: Report, *, full: bool) -> None:
     refresh_current(lakehouse, catalog, current_sources(catalog), full=full)
+    for _, load in _waves(lakehouse, catalog, report, full=full):
+        load()
+
+
+def _waves(lakehouse: Lakehouse, catalog: Any, report: Report, *,
+           full: bool) -> Iterator[tuple[list[str], Callable[[], list[LoadResult]]]]:
+    """Each wave of targets and what loads it: its targets two at a time, as a run loads them."""
     versions = Versions(lakehouse)
-    for table in build_sequence(catalog):
-        load_target(lakehouse, catalog, table, report, full=full, refresh=False, versions=versions)
+
+    def load(table: str) -> LoadResult:
+        return load_target(lakehouse, catalog, table, report, full=full, refresh=False, versions=versions)
+
+    for wave in build_waves(build_sequence(catalog), catalog):
+        yield wave, partial(each, wave, load)
 
 
 def _warm_up(spark: Any, root: Path, catalog: Any) -> None:
@@ -233,16 +245,12 @@ def _warm_up(spark: Any, root: Path, catalog: Any) -> None:
 
 
 def _targets(stages: Stages, lakehouse: Lakehouse, catalog: Any, report: Report, label: str, *, full: bool) -> None:
-    """The current states first (a full rebuild recomputes them from all of bronze), then each target."""
-    versions = Versions(lakehouse)
-
-    def load(table: str) -> Callable[[], LoadResult]:
-        return lambda: load_target(lakehouse, catalog, table, report, full=full, refresh=False, versions=versions)
-
+    """The current states first (a full rebuild recomputes them from all of bronze), then each
+    wave of targets (two at a time, as a run loads them)."""
     stages.run(f"{label}: {CURRENT_STATES}",
                lambda: refresh_current(lakehouse, catalog, current_sources(catalog), full=full))
-    for table in build_sequence(catalog):
-        stages.run(f"{label}: {table}", load(table), lambda result: _count(lakehouse, result.table))
+    for wave, load in _waves(lakehouse, catalog, report, full=full):
+        stages.run(f"{label}: {', '.join(wave)}", load, lambda results: sum(_count(lakehouse, r.table) for r in results))
 
 
 def _count(lakehouse: Lakehouse, table: str) -> int:
