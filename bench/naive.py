@@ -16,7 +16,6 @@ from framework.engine.current import ingested_runs, state_query
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.targets.sources import SourceState, source_relations
 from framework.specs.catalog import SpecCatalog
-from framework.specs.compiled import with_references
 from framework.specs.current import current_sources
 from framework.specs.targets.expressions import quote
 from framework.specs.targets.resolve import resolve_target
@@ -51,7 +50,7 @@ def build_naive(lakehouse: Lakehouse, catalog: SpecCatalog, table: str, bronze: 
     relations = source_relations(lakehouse, states, full=True, rebuilt=reads)
     naive = naive_table(table)
     lakehouse.sql(f"CREATE OR REPLACE TABLE {lakehouse.name(naive)} USING DELTA AS "
-                  f"{with_references(target.plan.recompute(relations), target.references)}")
+                  f"{target.standalone(target.plan.recompute(relations))}")
     return naive
 
 

@@ -2,13 +2,13 @@
 
 The loads run the planner's queries over relations the engine names (Delta versions). Compiled
 SQL stands alone instead: sources are read from their tables by qualified name. In both, reference
-data is inlined as a common table expression of its rows (`with_references`), so no view needs
+data is inlined as a common table expression of its rows (`ResolvedTarget.standalone`), so no view needs
 to exist.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from framework.specs.catalog import SpecCatalog
@@ -18,8 +18,7 @@ from framework.specs.targets.expressions import quote
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import Relations, TargetPlan
 from framework.specs.targets.resolve import ResolvedTarget, UnresolvedTarget, resolve_target
-from framework.specs.targets.sources import REFERENCE, ReferenceData
-from framework.text import sql_string
+from framework.specs.targets.sources import REFERENCE
 
 #: table name -> its qualified name in the lakehouse
 Namer = Callable[[str], str]
@@ -42,18 +41,6 @@ def target_plan(catalog: SpecCatalog, table: str) -> TargetPlan:
     return resolved(catalog, table).plan
 
 
-def with_references(query: str, references: Mapping[str, ReferenceData]) -> str:
-    """The query with each reference data set defined in front of it, from its rows."""
-    if not references:
-        return query
-    ctes = []
-    for name, data in sorted(references.items()):
-        rows = ",\n  ".join("(" + ", ".join(sql_string(v) for v in row) + ")" for row in data.rows())
-        columns = ", ".join(quote(c) for c in data.columns)
-        ctes.append(f"{quote(name)} AS (SELECT * FROM VALUES\n  {rows}\n  AS {quote(name)}({columns}))")
-    return f"WITH {', '.join(ctes)}\nSELECT * FROM (\n{query}\n) __compiled"
-
-
 def current_relations(plan: TargetPlan, name: Namer) -> Relations:
     """Every source's rows now, read by table name (reference data by its inlined name)."""
     current = {}
@@ -67,7 +54,7 @@ def current_relations(plan: TargetPlan, name: Namer) -> Relations:
 def full_build(catalog: SpecCatalog, table: str, name: Namer) -> str:
     """The SELECT of every row a full build writes (CREATE OR REPLACE TABLE ... AS this)."""
     target = resolved(catalog, table)
-    return with_references(target.plan.recompute(current_relations(target.plan, name)), target.references)
+    return target.standalone(target.plan.recompute(current_relations(target.plan, name)))
 
 
 @dataclass(frozen=True)
@@ -85,14 +72,14 @@ def incremental(target: ResolvedTarget, relations: Relations, changed: list[str]
     each source) are known: the scopes the changed sources touch, written down in the `scope`
     table, then the MERGE of those scopes and of the rows between `moved` bounds recomputed
     (every scope when a change cannot be traced)."""
-    plan, references = target.plan, target.references
+    plan = target.plan
     table = plan.spec.table
     traced = [n for n in changed if plan.changes.touches_scopes(n)]
     query = None if every_scope else plan.changes.scope_query(relations, traced)
     if query is None:
-        rows = f"(\n{with_references(plan.recompute(relations), references)}\n)"
+        rows = f"(\n{target.standalone(plan.recompute(relations))}\n)"
         return Incremental((plan.merge(name(table), rows, None),), True)
-    rows = f"(\n{with_references(plan.recompute(relations, scope, moved), references)}\n)"
-    return Incremental((f"CREATE OR REPLACE TABLE {scope} USING DELTA AS\n{with_references(query, references)}",
+    rows = f"(\n{target.standalone(plan.recompute(relations, scope, moved))}\n)"
+    return Incremental((f"CREATE OR REPLACE TABLE {scope} USING DELTA AS\n{target.standalone(query)}",
                         plan.merge(name(table), rows, scope, moved),
                         f"DROP TABLE IF EXISTS {scope}"), False, tuple(m.describe() for m in moved))

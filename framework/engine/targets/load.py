@@ -43,7 +43,6 @@ from framework.engine.targets.sources import (
     without_unreadable_feeds,
 )
 from framework.specs.catalog import SpecCatalog
-from framework.specs.compiled import with_references
 from framework.specs.targets.bounds import MovedBounds
 from framework.specs.targets.plan import Relations
 from framework.specs.targets.resolve import (
@@ -148,7 +147,7 @@ def _build(lakehouse: Lakehouse, target: ResolvedTarget, relations: Relations) -
     table = target.plan.spec.table
     verb = "CREATE OR REPLACE TABLE" if lakehouse.exists(table) else "CREATE TABLE"
     lakehouse.sql(f"{verb} {lakehouse.name(table)} USING DELTA TBLPROPERTIES ({MERGED_TABLE_PROPERTIES}) "
-                  f"AS {with_references(target.plan.recompute(relations), target.references)}")
+                  f"AS {target.standalone(target.plan.recompute(relations))}")
 
 
 def _merge(lakehouse: Lakehouse, target: ResolvedTarget, relations: Relations, states: dict[str, SourceState],
@@ -174,7 +173,7 @@ def _merge(lakehouse: Lakehouse, target: ResolvedTarget, relations: Relations, s
         result.moved = [m.describe() for m in part.moved]
         if not part.every:
             result.metrics["scopes"] = part.scopes
-        recompute = with_references(plan.recompute(relations, scoped, part.moved), target.references)
+        recompute = target.standalone(plan.recompute(relations, scoped, part.moved))
         lakehouse.sql(f"CREATE OR REPLACE TEMP VIEW {rows} AS {recompute}")
         _check_layout(lakehouse, table, rows)
         outcome = lakehouse.rows(plan.merge(lakehouse.name(table), rows, scoped, part.moved))
@@ -213,7 +212,7 @@ def _recomputed(lakehouse: Lakehouse, target: ResolvedTarget, states: dict[str, 
     query = plan.changes.scope_query(relations, traced)
     if query is None:
         return Recomputed(every=True)
-    lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {with_references(query, target.references)}")
+    lakehouse.sql(f"CREATE OR REPLACE TABLE {scope} USING DELTA AS {target.standalone(query)}")
     return Recomputed(False, lakehouse.written_rows(scope), moved)
 
 
@@ -228,7 +227,7 @@ def moved_bounds(lakehouse: Lakehouse, target: ResolvedTarget, states: dict[str,
         return None
     moved = []
     for step in (step for n in changed for step in plan.changes.global_aggregates(n)):
-        row = lakehouse.rows(with_references(plan.changes.global_change(step, relations), target.references))[0]
+        row = lakehouse.rows(target.standalone(plan.changes.global_change(step, relations)))[0]
         if not row["changed"]:
             continue
         if step.bounds is None:
@@ -277,7 +276,7 @@ class Rebuild:
         rebuilt = {n: self._states[n] for n in target.bronze}
         states = read_states(self.lakehouse, target.sources, target.references, Seen(), rebuild=True)
         relations = source_relations(self.lakehouse, states, full=True, rebuilt=rebuilt)
-        return self.lakehouse.sql(with_references(target.plan.recompute(relations), target.references))
+        return self.lakehouse.sql(target.standalone(target.plan.recompute(relations)))
 
 
 class Loads:

@@ -143,7 +143,7 @@ def source_relations(lakehouse: Lakehouse, states: Mapping[str, SourceState], *,
                      rebuilt: Mapping[str, str] | None = None) -> Relations:
     """The relations of every source: queries over Delta versions, inlined in the plans (no
     statement per source). Reference data is read by its name: each statement defines it in
-    front (`with_references`), so no session state is shared by loads that run at once.
+    front (`ResolvedTarget.standalone`), so no session state is shared by loads that run at once.
     `rebuilt`: queries that stand for some sources' current rows (bronze sources' state computed
     from bronze). Change feeds are not probed here: see `without_unreadable_feeds`."""
     current: dict[str, str] = {}

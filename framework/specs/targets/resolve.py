@@ -10,7 +10,7 @@ from pathlib import Path
 
 from framework.specs.catalog import SpecCatalog
 from framework.specs.errors import Problem
-from framework.specs.targets.expressions import table_refs
+from framework.specs.targets.expressions import quote, table_refs
 from framework.specs.targets.graph import build_order, waves
 from framework.specs.targets.model import TargetSpec
 from framework.specs.targets.plan import TargetPlan
@@ -23,7 +23,7 @@ from framework.specs.targets.sources import (
     resolve_source,
     target_specs,
 )
-from framework.text import did_you_mean
+from framework.text import did_you_mean, sql_string
 
 
 class UnresolvedTarget(Exception):
@@ -60,6 +60,19 @@ class ResolvedTarget:
     def bronze(self) -> list[str]:
         """The bronze sources it reads (through their current states)."""
         return [name for name, info in self.sources.items() if info.kind == BRONZE]
+
+    def standalone(self, query: str) -> str:
+        """`query` with each reference data set it reads defined in front of it, from its rows (a
+        common table expression): the statement needs no view, so loads that run at once share no
+        session state, and compiled SQL runs as is."""
+        if not self.references:
+            return query
+        ctes = []
+        for name, data in sorted(self.references.items()):
+            rows = ",\n  ".join("(" + ", ".join(sql_string(v) for v in row) + ")" for row in data.rows())
+            columns = ", ".join(quote(c) for c in data.columns)
+            ctes.append(f"{quote(name)} AS (SELECT * FROM VALUES\n  {rows}\n  AS {quote(name)}({columns}))")
+        return f"WITH {', '.join(ctes)}\nSELECT * FROM (\n{query}\n) __compiled"
 
 
 def referenced_tables(spec: TargetSpec) -> set[str]:
