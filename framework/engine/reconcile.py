@@ -135,22 +135,24 @@ def _report(report: Report, table: str, check: Check, result: CheckResult, file:
 
 def run_checks(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report,
                tables: list[str] | None = None) -> list[CheckResult]:
-    """Every check of the given tables (default: all), two tables at a time; each table's checks
-    are counted in one statement."""
+    """Every check of the given tables (default: all). Each table's checks are counted in one
+    statement, two tables at a time; what they found is reported afterwards, table by table, so
+    that the run log lists it in the same order in every run."""
     targets = target_specs(catalog)
     check_sets: dict[str, CheckSet] = catalog.by_kind.get("checks", {})
 
     def check_table(table: str) -> list[CheckResult]:
-        check_set = check_sets[table]
+        checks = check_sets[table].checks
         scope = Scope(lakehouse, catalog, table, targets[table].key)
-        counts = _count(lakehouse, [CHECK_KINDS[check.kind](scope, check) for check in check_set.checks])
-        mine = [CheckResult(table, check, failed, samples)
-                for check, (failed, samples) in zip(check_set.checks, counts, strict=True)]
-        for result in mine:
-            if not result.passed:
-                _report(report, table, result.check, result, check_set.file)
-        report.progress(f"checks: {table}: {sum(r.passed for r in mine)}/{len(mine)} passed")
-        return mine
+        counts = _count(lakehouse, [CHECK_KINDS[check.kind](scope, check) for check in checks])
+        return [CheckResult(table, check, failed, samples) for check, (failed, samples) in zip(checks, counts, strict=True)]
 
     checked = [t for t in sorted(check_sets) if (tables is None or t in tables) and lakehouse.exists(t)]
-    return [result for mine in each(checked, check_table) for result in mine]
+    results = []
+    for table, mine in zip(checked, each(checked, check_table), strict=True):
+        for result in mine:
+            if not result.passed:
+                _report(report, table, result.check, result, check_sets[table].file)
+        report.progress(f"checks: {table}: {sum(r.passed for r in mine)}/{len(mine)} passed")
+        results += mine
+    return results

@@ -312,7 +312,7 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
     specs = target_specs(catalog)
     loads = Loads(lakehouse, catalog, report, sequence, load_id=load_id, refresh=refresh)
 
-    def load(table: str) -> LoadResult | None:
+    def load(table: str) -> LoadResult | Failed:
         try:
             with part(lakehouse.profile, specs[table].layer, table) as timed:
                 result = loads.load(table)
@@ -320,13 +320,27 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
         except LoadInterrupted:
             raise
         except TargetError as error:
-            report.error(table, str(error))
-            return None
+            return Failed(str(error))
         except Exception as error:  # one broken target must not stop the others
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            report.error(table, f"load failed: {first}", "fix the cause, then rerun: the load resumes where it stopped")
-            return None
+            return Failed(f"load failed: {first}", "fix the cause, then rerun: the load resumes where it stopped")
         report.progress(f"{specs[table].layer}: {result.describe()}")
         return result
 
-    return [r for wave in build_waves(sequence, catalog) for r in each(wave, load) if r is not None]
+    results = []
+    for wave in build_waves(sequence, catalog):
+        # failures are reported after the wave, in its order: the run log lists them the same way every run
+        for table, outcome in zip(wave, each(wave, load), strict=True):
+            if isinstance(outcome, Failed):
+                report.error(table, outcome.message, outcome.action)
+            else:
+                results.append(outcome)
+    return results
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Why a target of a wave did not load (and what to do), reported once the wave has ended."""
+
+    message: str
+    action: str | None = None
