@@ -4,6 +4,7 @@ compiled SQL and the lineage all resolve targets here; each says in its own word
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,14 +66,18 @@ class ResolvedTarget:
         """`query` with each reference data set it reads defined in front of it, from its rows (a
         common table expression): the statement needs no view, so loads that run at once share no
         session state, and compiled SQL runs as is."""
-        if not self.references:
-            return query
+        return f"WITH {self._reference_rows}\nSELECT * FROM (\n{query}\n) __compiled" if self.references else query
+
+    @functools.cached_property
+    def _reference_rows(self) -> str:
+        """The reference data's common table expressions, read from their files once: every
+        statement of a load sees the same rows."""
         ctes = []
         for name, data in sorted(self.references.items()):
             rows = ",\n  ".join("(" + ", ".join(sql_string(v) for v in row) + ")" for row in data.rows())
             columns = ", ".join(quote(c) for c in data.columns)
             ctes.append(f"{quote(name)} AS (SELECT * FROM VALUES\n  {rows}\n  AS {quote(name)}({columns}))")
-        return f"WITH {', '.join(ctes)}\nSELECT * FROM (\n{query}\n) __compiled"
+        return ", ".join(ctes)
 
 
 def referenced_tables(spec: TargetSpec) -> set[str]:
