@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from framework.config.cache import cache_root
+from framework.engine import classdata
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -109,13 +110,16 @@ def local_conf(lakehouse: Path) -> dict[str, str]:
     }
 
 
-def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = False) -> SparkSession:
+def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = False,
+                  class_options: str | None = None) -> SparkSession:
     """Start (or reuse) the local session for a lakehouse folder.
 
     `connect=True` starts pyspark's local Spark Connect server instead: the same protocol
     serverless compute speaks, so the engine can be proven to need nothing else.
     `reader=True` leaves the Derby catalog alone (a run may hold it): Spark's in-memory catalog,
     with the lakehouse's tables registered from their folders (framework/engine/readers.py).
+    The JVM maps the class archive of framework/engine/classdata.py when there is one;
+    `class_options` replaces what classdata gives (framework/engine/prepare.py writes the archive).
     """
     from pyspark.sql import SparkSession
 
@@ -128,6 +132,9 @@ def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = Fals
         warnings.filterwarnings("ignore", message="Failed to set spark", category=UserWarning)
     with _first_resolution(coordinates):
         conf = {**local_conf(lakehouse), **_jar_config(coordinates)}
+        options = classdata.java_options(coordinates) if class_options is None else class_options
+        if options:
+            conf["spark.driver.extraJavaOptions"] += " " + options
         if reader:
             conf["spark.sql.catalogImplementation"] = "in-memory"
         builder = SparkSession.builder.appName("medallion")

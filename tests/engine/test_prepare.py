@@ -1,0 +1,31 @@
+"""`python -m framework.engine.prepare`: the class archive is written once, a JVM maps it, and a
+damaged one never gets the name sessions look for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framework.engine import classdata, prepare
+from framework.engine.session import delta_coordinates
+
+pytestmark = pytest.mark.spark
+
+
+def test_the_archive_is_written_once_and_a_jvm_maps_it(tmp_path: Path) -> None:
+    archive = prepare.prepare()  # in CI, `make` wrote it already: the same call then only finds it
+    assert archive == classdata.archive_path(delta_coordinates()) and archive.stat().st_size > 0
+    written = archive.stat().st_mtime_ns
+    assert prepare.prepare() == archive and archive.stat().st_mtime_ns == written
+    with (tmp_path / "check.log").open("w") as log:
+        assert prepare._child("--check", archive, log) == 0  # -Xshare:on: the JVM starts only if it maps it
+
+
+def test_a_damaged_archive_stops_the_jvm_that_checks_it(tmp_path: Path) -> None:
+    archive = prepare.prepare()
+    damaged = tmp_path / "damaged.partial"
+    with archive.open("rb") as whole:
+        damaged.write_bytes(whole.read(archive.stat().st_size // 2))  # a dump cut off half-way
+    with (tmp_path / "check.log").open("w") as log:
+        assert prepare._child("--check", damaged, log) != 0
