@@ -25,10 +25,12 @@ QUIET = "-Xlog:disable -Xlog:all=warning:stderr"
 
 
 def archive_path(coordinates: str) -> Path:
-    """Where the archive of this pyspark, Delta and JDK lives: a new version of any is a new file."""
+    """Where the archive of this pyspark, Delta and JDK lives: a new version of any is a new file. So
+    is a reinstalled pyspark: the JVM checks the jars' times and skips an archive of other jars."""
     import pyspark
 
-    identity = "|".join([pyspark.__version__, str(Path(pyspark.__file__).resolve().parent), coordinates, _java()])
+    jars = Path(pyspark.__file__).resolve().parent / "jars"
+    identity = "|".join([pyspark.__version__, str(jars), str(jars.stat().st_mtime_ns), coordinates, _java()])
     return cache_root() / "jvm" / f"classes-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.jsa"
 
 

@@ -27,6 +27,8 @@ from framework.engine import classdata
 from framework.engine.session import VERBOSE_ENV, delta_coordinates, local_session
 
 MODULE = "framework.engine.prepare"
+#: archives kept in the cache (the newest)
+KEEP = 3
 #: how long a step's JVM may take to end (and write the archive) once its Python process has
 EXIT_SECONDS = 300
 
@@ -61,6 +63,16 @@ def _write(archive: Path) -> None:
                 raise RuntimeError(f"the JVM's class archive failed at {step} (exit {code}), see {log}. Sessions "
                                    f"start without it; to retry, run python -m {MODULE}")
     partial.replace(archive)
+    _prune(archive.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest archives only: each virtual environment (each CI clone) writes its own, ~220 MB.
+    A JVM that maps a removed archive keeps it; a later session of its environment starts without it."""
+    archives = sorted(folder.glob("classes-*.jsa"), key=lambda path: path.stat().st_mtime_ns)
+    for old in archives[:-KEEP]:
+        old.unlink(missing_ok=True)
+        old.with_suffix(".log").unlink(missing_ok=True)
 
 
 def _child(step: str, archive: Path, output: IO[str]) -> int:
