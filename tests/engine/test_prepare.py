@@ -11,6 +11,7 @@ import pytest
 from framework.engine import classdata, prepare
 from framework.engine.session import delta_coordinates
 
+
 @pytest.mark.spark
 def test_the_archive_is_written_once_and_a_jvm_maps_it(tmp_path: Path) -> None:
     archive = prepare.prepare()  # in CI, `make` wrote it already: the same call then only finds it
