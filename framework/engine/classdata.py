@@ -6,8 +6,9 @@ them ready to map: a session then starts about 5 s sooner (2026-12-04: session 5
 statement 4.2 -> 2.5 s), and JVMs started together share the mapped pages.
 
 The archive is written once per machine and version set by `python -m framework.engine.prepare`
-(`make` runs it). Nothing depends on it: without the archive, or with one the JVM does not accept
-(another JDK), a session starts as before; the JVM then skips it silently.
+(`make` runs it). Nothing depends on it: without the archive a session starts as before, and the
+JVM skips an archive of another JDK or other jars by itself. A damaged archive (a dump cut off)
+would stop the JVM instead (SIGBUS), so prepare.py names a file only once a JVM started on it.
 """
 
 from __future__ import annotations
