@@ -93,12 +93,24 @@ def _child(step: str, archive: Path, output: IO[str]) -> int:
 
 
 def _alive(group: int) -> bool:
-    """Whether a process of the group is still running."""
+    """Whether a process of the group is still running. Where /proc exists, a zombie does not
+    count: in a container whose first process reaps no orphans, the JVM's zombie stays."""
+    proc = Path("/proc")
+    if proc.is_dir():
+        return any(_running_in(stat, group) for stat in proc.glob("[0-9]*/stat"))
     try:
         os.killpg(group, 0)
     except ProcessLookupError:
         return False
     return True
+
+
+def _running_in(stat: Path, group: int) -> bool:
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command)": state, ppid, pgrp
+    except (OSError, IndexError):
+        return False  # the process ended while the folder was read
+    return fields[0] != "Z" and int(fields[2]) == group
 
 
 def _session_work(options: str) -> None:

@@ -4,6 +4,8 @@ damaged one never gets the name sessions look for."""
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,15 @@ def test_the_cache_keeps_the_newest_archives(tmp_path: Path) -> None:
         os.utime(tmp_path / f"classes-{name}.jsa", ns=(age, age))
     prepare._prune(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"classes-{n}.{s}" for n in "abc" for s in ("jsa", "log")]
+
+
+def test_a_group_is_alive_while_a_process_of_it_runs_and_not_after() -> None:
+    sleeper = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        assert prepare._alive(sleeper.pid)
+    finally:
+        sleeper.kill()
+    time.sleep(0.2)  # killed, not yet reaped: a zombie, which no longer counts
+    assert not prepare._alive(sleeper.pid)
+    sleeper.wait()
+    assert not prepare._alive(sleeper.pid)
