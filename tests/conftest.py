@@ -55,7 +55,10 @@ def spark(lakehouse_root: Path) -> Iterator[object]:
     previous = os.environ.get("PYSPARK_SUBMIT_ARGS")
     os.environ["PYSPARK_SUBMIT_ARGS"] = TEST_SPARK_SUBMIT_ARGS
     try:
-        session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1")
+        # no Derby metastore in-process (TEST_SPARK_SUBMIT_ARGS says why); tests that start
+        # `medallion` processes keep the embedded default's
+        session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1",
+                                metastore=False)
     finally:
         if previous is None:
             del os.environ["PYSPARK_SUBMIT_ARGS"]

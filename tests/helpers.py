@@ -28,6 +28,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 #: compiler alone (10-patient delivery, 2026-12-01: 186 s -> 115 s for the five targets), far more
 #: than the seconds C1 saves at the JVM's start. The compatibility tier (the whole pipeline, four
 #: times) and the benchmarks keep Spark's defaults, code generation included.
+#: The shared session of a test process also names its tables in Spark's in-memory catalog, not in
+#: Derby's metastore (tests/conftest.py): the naive-baseline test 81 -> 67 s (2026-12-04). The
+#: metastore stays covered by every test that starts `medallion` as a process of its own.
 TEST_SPARK_SUBMIT_ARGS = ("--conf spark.sql.codegen.wholeStage=false --conf spark.sql.codegen.factoryMode=NO_CODEGEN "
                           "pyspark-shell")
 
@@ -114,10 +117,19 @@ def medallion_command(lakehouse: Path, landing: Path, schema: str, *args: str) -
             "--set", f"schema={schema}", *args]
 
 
+#: JVM options of a `medallion` process a test starts. Unlike a test process, such a process lives
+#: seconds to a minute: the quick C1 compiler alone, and the serial collector, spend less CPU than
+#: C2 and G1's threads save in that time (the nine runs of tests/cli/test_crash.py 226 -> 187 s,
+#: 2026-12-04), and leave more of the two cores to the other test worker.
+PROCESS_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
 def process_environment() -> dict[str, str]:
     """The environment of a `medallion` process a test starts: Spark's Python workers run this
-    interpreter, and the JVM gets the Spark tier's options."""
-    return {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_SUBMIT_ARGS": TEST_SPARK_SUBMIT_ARGS}
+    interpreter, and the JVM gets the Spark tier's options and PROCESS_JAVA_OPTIONS."""
+    java = " ".join(filter(None, [os.environ.get("JAVA_TOOL_OPTIONS"), PROCESS_JAVA_OPTIONS]))
+    return {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_SUBMIT_ARGS": TEST_SPARK_SUBMIT_ARGS,
+            "JAVA_TOOL_OPTIONS": java}
 
 
 def require_real_synthea() -> None:

@@ -110,7 +110,7 @@ def local_conf(lakehouse: Path) -> dict[str, str]:
     }
 
 
-def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = False,
+def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = False, metastore: bool = True,
                   class_options: str | None = None) -> SparkSession:
     """Start (or reuse) the local session for a lakehouse folder.
 
@@ -118,6 +118,8 @@ def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = Fals
     serverless compute speaks, so the engine can be proven to need nothing else.
     `reader=True` leaves the Derby catalog alone (a run may hold it): Spark's in-memory catalog,
     with the lakehouse's tables registered from their folders (framework/engine/readers.py).
+    `metastore=False` also takes the in-memory catalog, and registers nothing: tables are named in
+    this session only (the test tier's shared session: no other process reads its tables by name).
     The JVM maps the class archive of framework/engine/classdata.py when there is one;
     `class_options` replaces what classdata gives (framework/engine/prepare.py writes the archive).
     """
@@ -135,7 +137,7 @@ def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = Fals
         options = classdata.java_options(coordinates) if class_options is None else class_options
         if options:
             conf["spark.driver.extraJavaOptions"] += " " + options
-        if reader:
+        if reader or not metastore:
             conf["spark.sql.catalogImplementation"] = "in-memory"
         builder = SparkSession.builder.appName("medallion")
         builder = builder.remote("local[2]") if connect else builder.master("local[2]")
