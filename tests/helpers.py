@@ -28,9 +28,6 @@ PROJECT = Path(__file__).resolve().parents[1]
 #: compiler alone (10-patient delivery, 2026-12-01: 186 s -> 115 s for the five targets), far more
 #: than the seconds C1 saves at the JVM's start. The compatibility tier (the whole pipeline, four
 #: times) and the benchmarks keep Spark's defaults, code generation included.
-#: The shared session of a test process also names its tables in Spark's in-memory catalog, not in
-#: Derby's metastore (tests/conftest.py): the naive-baseline test 81 -> 67 s (2026-12-04). The
-#: metastore stays covered by every test that starts `medallion` as a process of its own.
 TEST_SPARK_SUBMIT_ARGS = ("--conf spark.sql.codegen.wholeStage=false --conf spark.sql.codegen.factoryMode=NO_CODEGEN "
                           "pyspark-shell")
 
@@ -122,8 +119,8 @@ def medallion_command(lakehouse: Path, landing: Path, schema: str, *args: str) -
 #: C2 and G1's threads save in that time (the nine runs of tests/cli/test_crash.py 226 -> 212 s,
 #: 2026-12-04), and leave more of the two cores to the other test worker. Stopping at C1 also shrinks
 #: the default code cache from 240 to 48 MB, which a run of every target filled within 30 s: the
-#: compiler then stopped, and a MERGE failed with "Out of space in CodeCache". The cache keeps its
-#: tiered size.
+#: compiler then stopped, and a target's write failed with "Out of space in CodeCache". The cache
+#: keeps its tiered size.
 PROCESS_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m -XX:+UseSerialGC"
 
 
