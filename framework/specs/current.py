@@ -108,18 +108,21 @@ class CurrentStatePlan:
         return f"SELECT {', '.join([*picked, *RESCUE, *METADATA])} FROM {bronze}{where}"
 
     def _versions(self) -> str:
-        """Per partition and run, the rows it carries (`__line` numbered), duplicates dropped."""
+        """Per partition and run, the rows it carries (`__line` numbered), duplicates dropped.
+        One shuffle and one sort: a group's windows share their partitioning and order (a
+        duplicate is the row after its twin; `__line` ranks the distinct rows), where a window
+        partitioned by the whole row to drop duplicates first took a second of each."""
         partition = ", ".join(self.partition)
-        every = _struct("__v", self.values)
         kept = ", ".join((*self.values, *METADATA))
-        if self.line is None:  # one row per partition and run
+        if self.line is None:  # one row per partition and run: the latest file's, then the smallest
+            ties = "" if self.spec.identity.mode == ROW else f", {_struct('__v', self.values)}"
             return (f"SELECT {kept}, 1 AS __line FROM (SELECT __v.*, row_number() OVER (PARTITION BY "
-                    f"{partition}, {RUN} ORDER BY source_file DESC, {every}) AS __n FROM __rows __v) WHERE __n = 1")
-        order = ", ".join([*self.spec.identity.order, _struct("__v", self.content), every])
-        unique = (f"SELECT {kept} FROM (SELECT __v.*, row_number() OVER (PARTITION BY {partition}, {RUN}, "
-                  f"{every} ORDER BY source_file DESC) AS __n FROM __rows __v) WHERE __n = 1")
-        return (f"SELECT __v.*, row_number() OVER (PARTITION BY {partition}, {RUN} ORDER BY {order}) AS __line "
-                f"FROM ({unique}) __v")
+                    f"{partition}, {RUN} ORDER BY source_file DESC{ties}) AS __n FROM __rows __v) WHERE __n = 1")
+        window = f"PARTITION BY {partition}, {RUN} ORDER BY {', '.join([*self.spec.identity.order, '__c', '__e'])}"
+        return (f"SELECT {kept}, __line FROM (SELECT __v.*, dense_rank() OVER ({window}) AS __line FROM (\n"
+                f"  SELECT __v.*, lag(__e) OVER ({window}, source_file DESC) AS __twin FROM (\n"
+                f"  SELECT __v.*, {_struct('__v', self.content)} AS __c, {_struct('__v', self.values)} AS __e "
+                f"FROM __rows __v) __v) __v)\nWHERE NOT (__twin <=> __e)")
 
     def state(self, rows: str, single_run: bool) -> str:
         """The state the given bronze rows make, with `__unbroken`: true when every run among

@@ -18,7 +18,7 @@ from framework.engine.runs import new_run_id
 from framework.engine.targets.control import Control
 from tests.assertions import assert_frames_equal
 from tests.engine.conftest import Lake
-from tests.engine.targets.deliveries import HEADERS, line, patient
+from tests.engine.targets.deliveries import HEADERS, line, patient, write
 
 pytestmark = pytest.mark.spark
 
@@ -122,3 +122,13 @@ def test_a_run_that_committed_late_recomputes_the_state(lake: Lake, runs: list[s
     lake.deliver(_delivery([{**B[0], "AMOUNT": "1.00"}], []), "late", runs[0])  # older than every run applied
     result = _refresh(lake)["claims_transactions_current"]
     assert result.mode == "full"
+
+
+def test_a_run_carries_a_line_once_however_often_its_files_repeat_it(lake: Lake, runs: list[str]) -> None:
+    d = [_line("d1", "cD", "5", "CHARGE", amount="70.00"), _line("d2", "cD", "5", "PAYMENT", payments="70.00")]
+    write(lake.lakehouse.env.landing_path, _delivery(d, []), "twice-a")  # two files of one run ...
+    lake.deliver(_delivery([d[1], *d], []), "twice-b", runs[5])  # ... the later one with a duplicate
+    result = _refresh(lake)["claims_transactions_current"]
+    assert result.metrics["inserted"] == 2
+    lines = [(r["line_number"], r["TYPE"], r["source_file"].rsplit("/", 1)[-1]) for r in _lines(lake) if r["CLAIMID"] == "cD"]
+    assert lines == [(1, "CHARGE", "twice-b.csv"), (2, "PAYMENT", "twice-b.csv")]
