@@ -138,15 +138,6 @@ def state_query(lakehouse: Lakehouse, spec: BronzeSpec, runs: list[str]) -> str:
     return f"SELECT {', '.join(plan.columns)} FROM ({plan.state(rows, len(runs) <= 1)}) __s"
 
 
-def rebuilt_state(lakehouse: Lakehouse, spec: BronzeSpec, runs: list[str]) -> str:
-    """Write the state computed from the whole history to a work table `_medallion_rebuilt_<source>`
-    and return its name (checks compare it with the kept state; written down, because Spark's
-    optimizer chokes on the state query nested inside a target's plan)."""
-    name = lakehouse.name(f"_medallion_rebuilt_{spec.source}")
-    lakehouse.sql(f"CREATE OR REPLACE TABLE {name} USING DELTA AS {state_query(lakehouse, spec, runs)}")
-    return name
-
-
 def _apply(lakehouse: Lakehouse, spec: BronzeSpec, runs: list[str], *, whole: bool, exists: bool,
            bronze_exists: bool, replace: bool) -> dict[str, int]:
     """Build the state, replace it (a full refresh) or MERGE the runs' state into it."""

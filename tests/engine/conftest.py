@@ -15,13 +15,14 @@ from framework.engine.bronze.ingest import ingest
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.report import Report
 from framework.engine.runs import new_run_id
-from framework.engine.targets.load import LoadResult, Loads, Rebuild, build_sequence
+from framework.engine.targets.load import LoadResult, Loads, build_sequence
 from framework.specs.catalog import SpecCatalog
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.assertions import assert_frames_equal, assert_unique
 from tests.engine.targets.deliveries import Delivery, write
 from tests.helpers import make_env, medallion_in_session
+from tests.rebuild import Rebuild
 
 
 @dataclass

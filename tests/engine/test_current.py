@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
-from framework.engine.current import CurrentResult, ingested_runs, rebuilt_state, refresh_current
+from framework.engine.current import CurrentResult, ingested_runs, refresh_current
 from framework.engine.runs import new_run_id
 from framework.engine.targets.control import Control
 from tests.assertions import assert_frames_equal
 from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import HEADERS, line, patient, write
+from tests.rebuild import rebuilt_state
 
 pytestmark = pytest.mark.spark
 

@@ -23,9 +23,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyspark.sql import DataFrame, Row
+from pyspark.sql import Row
 
-from framework.engine.current import ingested_runs, progress, rebuilt_state, refresh_current
+from framework.engine.current import progress, refresh_current
 from framework.engine.lakehouse import Lakehouse
 from framework.engine.parallel import each
 from framework.engine.profile import part
@@ -254,29 +254,6 @@ def _check_layout(lakehouse: Lakehouse, table: str, rows: str) -> None:
         diff = sorted(set(want) ^ set(have))
         raise TargetError(f"{table}: the spec's columns differ from the table's ({', '.join(f'{n} {t}' for n, t in diff)}"
                           f"): run `medallion rebuild --table {table}`")
-
-
-class Rebuild:
-    """What full rebuilds from bronze would write now, without writing them (for checks and tests).
-    Bronze sources' current state is computed from the whole bronze history here, so the check
-    covers the current states' incremental upkeep too: once per source, however many of the
-    targets asked for read it."""
-
-    def __init__(self, lakehouse: Lakehouse, catalog: SpecCatalog) -> None:
-        self.lakehouse, self.catalog = lakehouse, catalog
-        self._states: dict[str, str] = {}  # bronze source -> the query of its rebuilt state
-
-    def rows(self, table: str) -> DataFrame:
-        """The rows a full rebuild of `table` would write."""
-        target = resolve(self.catalog, table)
-        new = [n for n in target.bronze if n not in self._states]
-        runs = ingested_runs(self.lakehouse, new)
-        for name in new:
-            self._states[name] = f"SELECT * FROM {rebuilt_state(self.lakehouse, self.catalog.bronze[name], runs[name])}"
-        rebuilt = {n: self._states[n] for n in target.bronze}
-        states = read_states(self.lakehouse, target.sources, target.references, Seen(), rebuild=True)
-        relations = source_relations(self.lakehouse, states, full=True, rebuilt=rebuilt)
-        return self.lakehouse.sql(target.standalone(target.plan.recompute(relations)))
 
 
 class Loads:

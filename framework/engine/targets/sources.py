@@ -4,9 +4,9 @@ Per source, three relations: `current` (every row now), `previous` (the rows as 
 saw them) and `changed` (what changed since). A bronze source is read through its current state
 and a target source as it is: both are Delta tables with a change feed, so `previous` is the
 version the target last read and `changed` the feed between that version and now. Reference
-data is small and compared by fingerprint. A full rebuild (`Rebuild`) reads bronze
-sources' current state as computed from the whole bronze history instead, so that it checks the
-current states too.
+data is small and compared by fingerprint. `read_states(rebuild=True)` leaves bronze sources
+unversioned: the tests' full rebuild (tests/rebuild.py) reads their state as computed from the
+whole bronze history instead, so that it checks the current states too.
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ import pytest
 
 from framework.config import Environment
 from framework.engine.lakehouse import Lakehouse
-from framework.engine.targets.load import Rebuild
 from framework.specs.loader import load_catalog
 from framework.specs.targets.sources import target_specs
 from tests.assertions import assert_frames_equal
 from tests.helpers import medallion_in_session
+from tests.rebuild import Rebuild
 
 SILVER, GOLD = "claims_silver", "member_monthly_snapshot_gold"
 
