@@ -109,9 +109,10 @@ class CurrentStatePlan:
 
     def _versions(self) -> str:
         """Per partition and run, the rows it carries (`__line` numbered), duplicates dropped.
-        One shuffle and one sort: a group's windows share their partitioning and order (a
-        duplicate is the row after its twin; `__line` ranks the distinct rows), where a window
-        partitioned by the whole row to drop duplicates first took a second of each."""
+        A group's two windows share one partitioning and one order, so its rows are shuffled and
+        sorted once: in that order a duplicate comes right after its twin (`__e`, the whole row),
+        and `__line` is the dense rank of the distinct rows. (A first window partitioned by the
+        whole row, to drop the duplicates, cost a shuffle and a sort of its own.)"""
         partition = ", ".join(self.partition)
         kept = ", ".join((*self.values, *METADATA))
         if self.line is None:  # one row per partition and run: the latest file's, then the smallest
