@@ -110,20 +110,25 @@ class CurrentStatePlan:
     def _versions(self) -> str:
         """Per partition and run, the rows it carries (`__line` numbered), duplicates dropped.
         A group's two windows share one partitioning and one order, so its rows are shuffled and
-        sorted once: in that order a duplicate comes right after its twin (`__e`, the whole row),
-        and `__line` is the dense rank of the distinct rows. (A first window partitioned by the
-        whole row, to drop the duplicates, cost a shuffle and a sort of its own.)"""
+        sorted once: that order names every column, so a duplicate comes right after its twin
+        (every column equal to the row before's), and `__line` is the dense rank of the distinct
+        rows. (A first window partitioned by the whole row, to drop the duplicates, cost a
+        shuffle and a sort of its own; ordering by structs of the columns carried them through
+        the shuffle beside the row.)"""
         partition = ", ".join(self.partition)
         kept = ", ".join((*self.values, *METADATA))
         if self.line is None:  # one row per partition and run: the latest file's, then the smallest
             ties = "" if self.spec.identity.mode == ROW else f", {_struct('__v', self.values)}"
             return (f"SELECT {kept}, 1 AS __line FROM (SELECT __v.*, row_number() OVER (PARTITION BY "
                     f"{partition}, {RUN} ORDER BY source_file DESC{ties}) AS __n FROM __rows __v) WHERE __n = 1")
-        window = f"PARTITION BY {partition}, {RUN} ORDER BY {', '.join([*self.spec.identity.order, '__c', '__e'])}"
+        # the content first, then the ignored columns: the order of struct(content), struct(values)
+        ignored = [c for c in self.values if c not in self.content]
+        window = f"PARTITION BY {partition}, {RUN} ORDER BY {', '.join([*self.spec.identity.order, *self.content, *ignored])}"
+        latest_first = f"OVER ({window}, source_file DESC)"
+        twin = " AND ".join([f"lag(TRUE, 1, FALSE) {latest_first}",
+                             *(f"lag(__v.{c}) {latest_first} <=> __v.{c}" for c in self.values)])
         return (f"SELECT {kept}, __line FROM (SELECT __v.*, dense_rank() OVER ({window}) AS __line FROM (\n"
-                f"  SELECT __v.*, lag(__e) OVER ({window}, source_file DESC) AS __twin FROM (\n"
-                f"  SELECT __v.*, {_struct('__v', self.content)} AS __c, {_struct('__v', self.values)} AS __e "
-                f"FROM __rows __v) __v) __v)\nWHERE NOT (__twin <=> __e)")
+                f"  SELECT __v.*, {twin} AS __twin FROM __rows __v) __v)\nWHERE NOT __twin")
 
     def state(self, rows: str, single_run: bool) -> str:
         """The state the given bronze rows make, with `__unbroken`: true when every run among
