@@ -26,10 +26,15 @@ PROJECT = Path(__file__).resolve().parents[1]
 #: optimizing JIT compiler: a test process plans queries for tens of minutes, and after the first
 #: minutes C2-compiled Catalyst plans an incremental load about 40% faster than the quick C1
 #: compiler alone (10-patient delivery, 2026-12-01: 186 s -> 115 s for the five targets), far more
-#: than the seconds C1 saves at the JVM's start. The compatibility tier (the whole pipeline, four
-#: times) and the benchmarks keep Spark's defaults, code generation included.
+#: than the seconds C1 saves at the JVM's start. No Delta file statistics either: they serve data
+#: skipping, which changes how many files a query reads, never its rows. Collected, they took about a
+#: ninth of a test process's CPU (Java Flight Recorder, four fresh 25-patient runs in one session:
+#: `DeltaTaskStatisticsTracker.newRow`, every row's columns, interpreted), and without them those
+#: runs took 134 s instead of 149 s (2026-12-05). The compatibility tier (the whole pipeline, four
+#: times) and the benchmarks keep Spark's and Delta's defaults, code generation and statistics
+#: included.
 TEST_SPARK_SUBMIT_ARGS = ("--conf spark.sql.codegen.wholeStage=false --conf spark.sql.codegen.factoryMode=NO_CODEGEN "
-                          "pyspark-shell")
+                          "--conf spark.databricks.delta.stats.collect=false pyspark-shell")
 
 
 def make_env(base: Path, lakehouse: Path, tables: Path | None = None) -> Environment:
