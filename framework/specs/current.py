@@ -118,7 +118,7 @@ class CurrentStatePlan:
         partition = ", ".join(self.partition)
         kept = ", ".join((*self.values, *METADATA))
         if self.line is None:  # one row per partition and run: the latest file's, then the smallest
-            ties = "" if self.spec.identity.mode == ROW else f", {_struct('__v', self.values)}"
+            ties = "" if self.spec.identity.mode == ROW else "".join(f", {c}" for c in self.values)
             return (f"SELECT {kept}, 1 AS __line FROM (SELECT __v.*, row_number() OVER (PARTITION BY "
                     f"{partition}, {RUN} ORDER BY source_file DESC{ties}) AS __n FROM __rows __v) WHERE __n = 1")
         # the content first, then the ignored columns: the order of struct(content), struct(values)
