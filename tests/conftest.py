@@ -50,7 +50,7 @@ def lakehouse_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def spark(lakehouse_root: Path) -> Iterator[object]:
-    from framework.engine.session import local_session
+    from framework.engine.session import LOCAL_CONNECT, local_session
 
     previous = os.environ.get("PYSPARK_SUBMIT_ARGS")
     os.environ["PYSPARK_SUBMIT_ARGS"] = TEST_SPARK_SUBMIT_ARGS
@@ -58,7 +58,8 @@ def spark(lakehouse_root: Path) -> Iterator[object]:
         # Spark's in-memory catalog, not Derby's metastore, whose lookups cost a test of small loads
         # about a sixth of its time (the naive-baseline test 81 -> 67 s, 2026-12-04); the metastore
         # stays covered by every test that starts `medallion` as a process of its own
-        session = local_session(lakehouse_root, connect=os.environ.get("MEDALLION_TEST_CONNECT") == "1",
+        connect = LOCAL_CONNECT if os.environ.get("MEDALLION_TEST_CONNECT") == "1" else None
+        session = local_session(lakehouse_root, connect=connect,
                                 metastore=False)
     finally:
         if previous is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import socket
 import sys
 import uuid
 from datetime import date
@@ -95,6 +96,18 @@ def write_bytes(landing: Path, source: str, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
     return path
+
+
+def serve_connect() -> int:
+    """Make the classic session started next in this process serve Spark Connect on a free port
+    (Spark's plugin, through PYSPARK_SUBMIT_ARGS); return the port."""
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = int(probe.getsockname()[1])
+    given = os.environ.get("PYSPARK_SUBMIT_ARGS", "pyspark-shell").removesuffix("pyspark-shell")
+    os.environ["PYSPARK_SUBMIT_ARGS"] = (f"{given}--conf spark.plugins=org.apache.spark.sql.connect.SparkConnectPlugin "
+                                         f"--conf spark.connect.grpc.binding.port={port} pyspark-shell")
+    return port
 
 
 def medallion_in_session(env: Environment, spark: Any, *args: str) -> int:

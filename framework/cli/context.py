@@ -26,7 +26,7 @@ class Context:
     env: Environment
     report: Report = field(default_factory=Report)
     spark_session: SparkSession | None = None  # given on Databricks; built lazily locally
-    connect: bool = False  # local Spark Connect instead of a classic local session
+    connect: str | None = None  # a Spark Connect URL instead of a classic local session (local_session)
     record: RunRecord | None = None  # what the current run did, for its report (framework/site/runs.py)
     wait: bool = False  # a writing command waits for the lakehouse lock instead of failing
     reader: bool = False  # a reading command: locally, a catalog that works beside a run (see reading())

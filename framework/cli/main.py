@@ -12,17 +12,29 @@ from framework.cli.context import Context
 from framework.cli.paths import PathError, check_paths
 from framework.config.arguments import USAGE_ERRORS, add_environment_arguments, environment_of, exit_status
 from framework.engine.lock import BUSY_EXIT, LakehouseBusy
-from framework.engine.session import VERBOSE_ENV
+from framework.engine.session import LOCAL_CONNECT, VERBOSE_ENV
 
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     add_environment_arguments(common, example="landing=/data/in", defaults=False)
-    common.add_argument("--connect", action="store_true", default=argparse.SUPPRESS,
+    common.add_argument("--connect", dest="connect", action="store_const", const=LOCAL_CONNECT,
+                        default=argparse.SUPPRESS,
                         help="run through a local Spark Connect session (what serverless speaks)")
+    common.add_argument("--remote", dest="connect", metavar="sc://HOST:PORT", type=_connect_url,
+                        default=argparse.SUPPRESS,
+                        help="run as a client of a Spark Connect server already serving this lakehouse's "
+                             "local session: no Spark starts in this command")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="also show the JVM's and Spark's own console output (default: in <lakehouse>/_logs)")
     return common
+
+
+def _connect_url(value: str) -> str:
+    if not value.startswith("sc://"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a Spark Connect URL: give sc://HOST:PORT, "
+                                         "e.g. sc://localhost:15002")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
     check_paths(env, args.command, notes)
     for note in notes:
         print(note, file=sys.stderr)
-    context = Context(env=env, connect=getattr(args, "connect", False), wait=getattr(args, "wait", False))
+    context = Context(env=env, connect=getattr(args, "connect", None), wait=getattr(args, "wait", False))
     code: int = args.handler(context, args)
     return code
 

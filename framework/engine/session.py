@@ -110,12 +110,18 @@ def local_conf(lakehouse: Path) -> dict[str, str]:
     }
 
 
-def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = False, metastore: bool = True,
+#: `local_session(connect=...)`: pyspark's local Spark Connect server, started in this process
+LOCAL_CONNECT = "local[2]"
+
+
+def local_session(lakehouse: Path, *, connect: str | None = None, reader: bool = False, metastore: bool = True,
                   class_options: str | None = None) -> SparkSession:
     """Start (or reuse) the local session for a lakehouse folder.
 
-    `connect=True` starts pyspark's local Spark Connect server instead: the same protocol
-    serverless compute speaks, so the engine can be proven to need nothing else.
+    `connect` runs through Spark Connect instead, the protocol serverless compute speaks, so the
+    engine can be proven to need nothing else: LOCAL_CONNECT starts pyspark's local server in
+    this process; `sc://HOST:PORT` is a client of a server already running with this
+    lakehouse's session (its catalog and settings), so no JVM starts here.
     `reader=True` leaves the Derby catalog alone (a run may hold it): Spark's in-memory catalog,
     with the lakehouse's tables registered from their folders (framework/engine/readers.py).
     `metastore=False` also takes the in-memory catalog, and registers nothing: tables are named in
@@ -140,7 +146,7 @@ def local_session(lakehouse: Path, *, connect: bool = False, reader: bool = Fals
         if reader or not metastore:
             conf["spark.sql.catalogImplementation"] = "in-memory"
         builder = SparkSession.builder.appName("medallion")
-        builder = builder.remote("local[2]") if connect else builder.master("local[2]")
+        builder = builder.remote(connect) if connect else builder.master("local[2]")
         for key, value in conf.items():
             builder = builder.config(key, value)
         with _jvm_output(lakehouse.resolve() / "_logs" / "jvm.log"):

@@ -1,8 +1,13 @@
 """`kill -9` at every step boundary, then a rerun: the lakehouse ends as if nothing had happened.
 
-`medallion run` runs as its own process (in a process group of its own, with its JVM), and
+`medallion run` runs as its own process (in a process group of its own), and
 `MEDALLION_STOP_AT=<point>` makes it kill itself at a named point (framework/engine/stop.py);
-once, the test kills the whole tree from outside while a target loads. Each killed run's
+once, the test kills it from outside while a target loads. The runs are Spark Connect clients
+(`medallion --remote`) of one server process that holds the lakehouse's session
+(tests/serve.py): a run killed at a named point has no statement in flight, so the server's JVM
+outliving it changes nothing, and the chain pays one JVM start instead of one per run. The kill
+from outside takes the server with it, mid-statement, as a crashed machine would; the next run
+starts a new server. Each killed run's
 successor is the rerun that must repair it, and may itself be killed at a later point: a chain
 through one delivery's bronze ingest, archive, current states, silver and gold loads. Then
 every delivered line is once in bronze, nothing is left in landing, and every target equals a
@@ -19,6 +24,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,8 +69,9 @@ class Crashes:
 
     def __init__(self, base: Path) -> None:
         self.schema = f"crash_{uuid.uuid4().hex[:10]}"
-        self.lake, self.landing = base / "lake", base / "landing"
+        self.lake, self.landing, self.server_log = base / "lake", base / "landing", base / "server.log"
         self.landing.mkdir(parents=True)
+        self._server: tuple[subprocess.Popen[str], int] | None = None
         self.delivered: dict[str, list[tuple[str, int]]] = {}  # source -> (file, rows) of files bronze takes
         self._contents: dict[str, set[bytes]] = {}
 
@@ -78,7 +85,8 @@ class Crashes:
 
     def run(self, stop_at: str | None = None, *, kill_on: str | None = None) -> tuple[int, list[str]]:
         """The exit code and the console's lines of one `medallion run`."""
-        command = medallion_command(self.lake, self.landing, self.schema, "run")
+        command = medallion_command(self.lake, self.landing, self.schema, "--remote",
+                                    f"sc://localhost:{self._serving()}", "run")
         environment = process_environment()
         environment.pop(STOP_AT, None)
         if stop_at is not None:
@@ -92,10 +100,32 @@ class Crashes:
                 said.append(line.rstrip("\n"))
                 if kill_on is not None and line.startswith(kill_on):
                     os.killpg(process.pid, signal.SIGKILL)
+                    self.stop_server()
             return process.wait(timeout=900), said
         finally:
-            with contextlib.suppress(ProcessLookupError):  # the rest of the tree (the JVM), as `kill -9` of a
+            with contextlib.suppress(ProcessLookupError):  # the rest of the tree, as `kill -9` of a
                 os.killpg(process.pid, signal.SIGKILL)       # process group would
+
+    def _serving(self) -> int:
+        """The port of the lakehouse's Connect server, started if none runs (about 10 s)."""
+        if self._server is None:
+            with self.server_log.open("a") as log:
+                server = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.lake)], cwd=PROJECT,
+                                          env=process_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=log, text=True, start_new_session=True)
+            assert server.stdout is not None
+            port = server.stdout.readline()
+            assert port.strip().isdigit(), f"the Connect server did not start:\n{self.server_log.read_text()[-3000:]}"
+            self._server = server, int(port)
+        return self._server[1]
+
+    def stop_server(self) -> None:
+        """`kill -9` of the server's process group: its JVM, whatever it is doing."""
+        if self._server is not None:
+            server, self._server = self._server[0], None
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def _lines(stream: Any) -> Iterator[str]:
@@ -126,12 +156,15 @@ def _killed(run: tuple[int, list[str]], where: str) -> None:
 def test_a_run_killed_at_any_step_is_finished_by_the_next(tmp_path: Path, spark: Any) -> None:
     crashes = Crashes(tmp_path)
     crashes.deliver(d1(), "d1")
-    for point in points():
-        if point is None:
-            _killed(crashes.run(kill_on=OUTSIDE), f"a line starting {OUTSIDE!r}")
-        else:
-            _killed(crashes.run(point), point)
-    code, said = crashes.run()
+    try:
+        for point in points():
+            if point is None:
+                _killed(crashes.run(kill_on=OUTSIDE), f"a line starting {OUTSIDE!r}")
+            else:
+                _killed(crashes.run(point), point)
+        code, said = crashes.run()
+    finally:
+        crashes.stop_server()
     errors = [line for line in said if line.startswith("ERROR: ")]
     assert code == 1 and errors and all(LATE_PATIENT in line for line in errors), "\n".join(said)
     _check(spark, crashes)

@@ -26,6 +26,18 @@ def test_bad_config_is_an_error_not_a_traceback(capsys: pytest.CaptureFixture[st
     assert "no environment 'nowhere'" in capsys.readouterr().err
 
 
+def test_remote_takes_a_spark_connect_url(capsys: pytest.CaptureFixture[str]) -> None:
+    from framework.cli.main import build_parser
+    from framework.engine.session import LOCAL_CONNECT
+
+    assert build_parser().parse_args(["--remote", "sc://localhost:15002", "status"]).connect == "sc://localhost:15002"
+    assert build_parser().parse_args(["status", "--connect"]).connect == LOCAL_CONNECT
+    with pytest.raises(SystemExit) as exit_:
+        main(["--remote", "localhost:15002", "status"])
+    assert exit_.value.code == 2
+    assert "give sc://HOST:PORT" in capsys.readouterr().err
+
+
 def test_ls_previews_a_selection(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ls", "--select", "+claims_silver"]) == 0
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:-1]]

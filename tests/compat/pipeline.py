@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -35,9 +34,9 @@ from framework.cli.context import Context
 from framework.cli.main import build_parser
 from framework.config import Environment, load_environment
 from framework.engine.report import Report
+from tests.helpers import serve_connect
 
 MODES = ("classic", "connect")
-CONNECT_PLUGIN = "org.apache.spark.sql.connect.SparkConnectPlugin"
 #: columns holding the moment a row was written: different by construction
 LOAD_TIMES = {"ingest_timestamp", "silver_load_timestamp", "logged_at", "loaded_at"}
 RUN_ID = re.compile(r"\d{8}T\d{12}Z-[0-9a-f]{6}")
@@ -47,35 +46,24 @@ SAMPLE_KEYS = re.compile(r"e\.g\. [^\n]*")
 
 def run(deliveries: Path, work: Path, modes: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Each mode's result (classic first: once a Connect client exists, this process speaks Connect)."""
-    from framework.engine.session import local_session
+    from framework.engine.session import LOCAL_CONNECT, local_session
 
     if list(modes) not in (["classic"], ["connect"], ["classic", "connect"]):
         raise ValueError(f"modes must be classic, connect or classic connect, not {' '.join(modes)}")
     lakehouse = work / "lakehouse"
     results = {}
     if "classic" in modes:
-        port = _serve_connect() if "connect" in modes else None
+        port = serve_connect() if "connect" in modes else None
         classic = local_session(lakehouse)
         results["classic"] = _pipeline(classic, deliveries, work, "classic")
     if "connect" in modes:
         # a client of the classic session's Connect server, or (alone) pyspark's local server
-        connect = _connect_client(port) if "classic" in modes else local_session(lakehouse, connect=True)
+        connect = _connect_client(port) if "classic" in modes else local_session(lakehouse, connect=LOCAL_CONNECT)
         results["connect"] = _pipeline(connect, deliveries, work, "connect")
         connect.stop()
     if "classic" in modes:
         classic.stop()
     return results
-
-
-def _serve_connect() -> int:
-    """Make the classic session started next serve Spark Connect on a free port; return the port."""
-    with socket.socket() as probe:
-        probe.bind(("localhost", 0))
-        port = int(probe.getsockname()[1])
-    given = os.environ.get("PYSPARK_SUBMIT_ARGS", "pyspark-shell").removesuffix("pyspark-shell")
-    os.environ["PYSPARK_SUBMIT_ARGS"] = (f"{given}--conf spark.plugins={CONNECT_PLUGIN} "
-                                         f"--conf spark.connect.grpc.binding.port={port} pyspark-shell")
-    return port
 
 
 def _connect_client(port: int | None) -> Any:
