@@ -59,8 +59,7 @@ def spark(lakehouse_root: Path) -> Iterator[object]:
         # about a sixth of its time (the naive-baseline test 81 -> 67 s, 2026-12-04); the metastore
         # stays covered by every test that starts `medallion` as a process of its own
         connect = LOCAL_CONNECT if os.environ.get("MEDALLION_TEST_CONNECT") == "1" else None
-        session = local_session(lakehouse_root, connect=connect,
-                                metastore=False)
+        session = local_session(lakehouse_root, connect=connect, metastore=False)
     finally:
         if previous is None:
             del os.environ["PYSPARK_SUBMIT_ARGS"]

@@ -5,7 +5,7 @@
 once, the test kills it from outside while a target loads. The runs are Spark Connect clients
 (`medallion --remote`) of one server process that holds the lakehouse's session
 (tests/serve.py): a run killed at a named point has no statement in flight, so the server's JVM
-outliving it changes nothing, and the chain pays one JVM start instead of one per run. The kill
+outliving it changes nothing, and the chain pays a JVM start per server instead of per run. The kill
 from outside takes the server with it, mid-statement, as a crashed machine would; the next run
 starts a new server. Each killed run's
 successor is the rerun that must repair it, and may itself be killed at a later point: a chain
@@ -107,7 +107,7 @@ class Crashes:
                 os.killpg(process.pid, signal.SIGKILL)       # process group would
 
     def _serving(self) -> int:
-        """The port of the lakehouse's Connect server, started if none runs (about 10 s)."""
+        """The port of the lakehouse's Connect server, started if none runs (4-6 s)."""
         if self._server is None:
             with self.server_log.open("a") as log:
                 server = subprocess.Popen([sys.executable, "-m", "tests.serve", str(self.lake)], cwd=PROJECT,
