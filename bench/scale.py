@@ -8,7 +8,11 @@ incremental delivery against a full rebuild.
 
 ``--re-export`` adds a full re-export (every file whole again, as real Synthea delivers, with
 about 1% of rows added) loaded incrementally and rebuilt; ``--series N`` adds N deliveries into
-a fresh schema, each loaded incrementally and then rebuilt, printed as a table.
+a fresh schema, each loaded incrementally and then rebuilt, printed as a table. ``--skip`` leaves
+out reference stages a very large size cannot afford (pyarrow holds each whole file in memory;
+the naive load and the full rebuild each take as long as the first load):
+
+    .venv/bin/python -m bench.scale --patients 100000 --skip pyarrow naive rebuild
 
 Each size runs in its own process (its own Spark session, so the peak memory is that size's).
 Results go to bench/results/scale-<patients>.json; the tables in BENCHMARKS.md between the
@@ -98,7 +102,12 @@ class Stages:
         return sum(s.seconds for s in self.done if s.name.startswith(prefix))
 
 
-def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[str, Any]:
+#: the reference stages `--skip` can leave out
+SKIPPABLE = ("pyarrow", "naive", "rebuild")
+
+
+def one_size(patients: int, re_export: bool = False, series: int = 0,
+             skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix=f"bench-scale-{patients}-"))
     landing, lake = root / "landing", root / "lakehouse"
     catalog = load_catalog(project_root() / "tables")
@@ -108,9 +117,9 @@ def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[st
         first = stages.run("generate delivery 1", lambda: generate(
             landing, patients=patients, seed=42, deliveries=2, delivery=1), lambda r: sum(f.rows for f in r.files))
         size_mb = sum(p.stat().st_size for p in landing.rglob("*.csv")) / 1e6
-        # timed before Spark starts: no JVM beside it
-        stages.run(PYARROW, lambda: csv_to_parquet(landing, catalog.bronze, root / "parquet"), lambda n: n)
-        shutil.rmtree(root / "parquet")
+        if "pyarrow" not in skip:  # timed before Spark starts: no JVM beside it
+            stages.run(PYARROW, lambda: csv_to_parquet(landing, catalog.bronze, root / "parquet"), lambda n: n)
+            shutil.rmtree(root / "parquet")
         spark = stages.run("start Spark session", lambda: local_session(lake))
         _warm_up(spark, root, catalog)
         rows = sum(f.rows for f in first.files)
@@ -120,7 +129,7 @@ def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[st
         stages.run(BRONZE, lambda: ingest(lakehouse, catalog.bronze, new_run_id(), quiet), lambda r: r.rows)
         stages.run("archive, delivery 1", lambda: archive(lakehouse, quiet))
         _targets(stages, lakehouse, catalog, quiet, FIRST_LOAD, full=False)
-        naive_s = _naive(stages, lakehouse, catalog)
+        naive_s = None if "naive" in skip else _naive(stages, lakehouse, catalog)
         stages.run("checks (all targets)", lambda: run_checks(lakehouse, catalog, quiet))
         second = stages.run("generate delivery 2", lambda: generate(
             landing, patients=patients, seed=42, deliveries=2, delivery=2), lambda r: sum(f.rows for f in r.files))
@@ -128,7 +137,8 @@ def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[st
                    lambda r: r.rows)
         stages.run("archive, delivery 2", lambda: archive(lakehouse, quiet))
         _targets(stages, lakehouse, catalog, quiet, "incremental", full=False)
-        _targets(stages, lakehouse, catalog, quiet, "full rebuild", full=True)
+        if "rebuild" not in skip:
+            _targets(stages, lakehouse, catalog, quiet, "full rebuild", full=True)
         extra: dict[str, Any] = {}
         if re_export:
             extra["re_export"] = _re_export(stages, lakehouse, catalog, quiet, landing, patients,
@@ -144,7 +154,8 @@ def one_size(patients: int, re_export: bool = False, series: int = 0) -> dict[st
     incremental, rebuild = stages.seconds("incremental"), stages.seconds("full rebuild")
     return {"patients": patients, "csv_mb": round(size_mb, 1), "delivery_1_rows": rows,
             "stages": [asdict(s) for s in stages.done], "errors": errors,
-            "bronze_ratio": bronze_s / bare_s, "incremental_ratio": incremental / rebuild, "naive_s": naive_s,
+            "bronze_ratio": bronze_s / bare_s, "incremental_ratio": incremental / rebuild if rebuild else None,
+            "naive_s": naive_s,
             "peak_mb": max(s.peak_mb for s in stages.done), "machine": describe_machine(), **extra}
 
 
@@ -268,7 +279,7 @@ def describe_machine() -> dict[str, Any]:
 
 def render(results: list[dict[str, Any]]) -> str:
     """The tables between BENCHMARKS.md's markers. A figure an older result file lacks (the naive
-    baseline, pyarrow) is an empty cell."""
+    baseline, pyarrow) or a skipped stage (`--skip`) is an empty cell."""
     lines = ["| patients | CSV MB (delivery 1) | rows | bare copy s | bronze s | bronze / bare | bare MB/s "
              "| bronze MB/s | pyarrow MB/s | first silver+gold s | naive s | first load / naive "
              "| incremental s | rebuild s | incremental / rebuild | peak memory MB |",
@@ -281,9 +292,11 @@ def render(results: list[dict[str, Any]]) -> str:
         rates = " | ".join(_mb_per_s(r["csv_mb"], s[n]["seconds"]) if n in s else "" for n in PARSES)
         naive = r.get("naive_s")
         versus = " | ".join(("", "") if naive is None else (f"{naive:.1f}", f"{first / naive:.2f}"))
+        ratio = r["incremental_ratio"]
+        rebuilt = " | ".join(("", "") if ratio is None else (f"{rebuild:.1f}", f"{ratio:.2f}"))
         lines.append(f"| {r['patients']:,} | {r['csv_mb']:,} | {r['delivery_1_rows']:,} | {s[BARE]['seconds']:.1f} "
                      f"| {s[BRONZE]['seconds']:.1f} | {r['bronze_ratio']:.2f} | {rates} | {first:.1f} | {versus} "
-                     f"| {incremental:.1f} | {rebuild:.1f} | {r['incremental_ratio']:.2f} | {r['peak_mb']:,.0f} |")
+                     f"| {incremental:.1f} | {rebuilt} | {r['peak_mb']:,.0f} |")
     re_exports = [r for r in results if "re_export" in r]
     if re_exports:
         lines += ["", f"**Full re-export** after delivery 2: every file whole again up to {RE_EXPORT_END}, "
@@ -342,14 +355,17 @@ def main() -> None:
                         help="add a full re-export (every file again, ~1%% of rows new) after delivery 2")
     parser.add_argument("--series", type=int, default=0, metavar="N",
                         help="add a series of N deliveries, each loaded incrementally and then rebuilt")
+    parser.add_argument("--skip", nargs="+", choices=SKIPPABLE, default=[],
+                        help="leave out reference stages (for a very large size)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child process of one size
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.one:
-        result = one_size(args.one, re_export=args.re_export, series=args.series)
+        result = one_size(args.one, re_export=args.re_export, series=args.series, skip=frozenset(args.skip))
         (RESULTS / f"scale-{args.one}.json").write_text(json.dumps(result, indent=2))
         return
-    options = (["--re-export"] if args.re_export else []) + (["--series", str(args.series)] if args.series else [])
+    options = ((["--re-export"] if args.re_export else []) + (["--series", str(args.series)] if args.series else [])
+               + (["--skip", *args.skip] if args.skip else []))
     for patients in args.patients:
         print(f"{patients:,} patients", flush=True)
         subprocess.run([sys.executable, "-m", "bench.scale", "--one", str(patients), *options], check=True)

@@ -67,3 +67,12 @@ def test_stage_table_gives_mb_per_second_of_the_stages_that_parse_the_csv() -> N
         PYARROW: "40.0", BARE: "5.0", BRONZE: "4.0"}
     assert stages["naive first load: claims_silver"]["rows"] == "400"
     assert _stage_rows(_result(new=False))[BARE]["MB/s of CSV"] == "5.0"
+
+
+def test_a_run_without_the_rebuild_leaves_its_cells_empty() -> None:
+    """`--skip rebuild` (the 100,000-patient run): no rebuild stages and no incremental ratio."""
+    result = _result(new=False)
+    result["stages"] = [s for s in result["stages"] if not s["name"].startswith("full rebuild")]
+    result["incremental_ratio"] = None
+    row = _summary(result)
+    assert (row["incremental s"], row["rebuild s"], row["incremental / rebuild"]) == ("2.0", "", "")
