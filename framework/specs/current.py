@@ -32,7 +32,7 @@ from framework.specs.bronze import GROUP, ROW, BronzeSpec
 from framework.specs.catalog import SpecCatalog
 from framework.specs.targets.expressions import quote
 from framework.specs.targets.sources import target_specs
-from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
+from framework.specs.targets.sql import merged_table_properties
 from framework.text import sql_string
 
 #: delivery metadata a current row keeps (that of the first run of its final streak)
@@ -159,7 +159,7 @@ class CurrentStatePlan:
         """CREATE TABLE of the state the rows make (the first load of a source; `replace`: a
         full refresh, the table made anew from the whole history)."""
         verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE"
-        return (f"{verb} {table} USING DELTA TBLPROPERTIES ({MERGED_TABLE_PROPERTIES}) AS\n"
+        return (f"{verb} {table} USING DELTA TBLPROPERTIES ({merged_table_properties()}) AS\n"
                 f"SELECT {', '.join(self.columns)} FROM (\n{self.state(rows, single_run)}\n) __s")
 
     def merge(self, table: str, rows: str, single_run: bool, *, whole: bool) -> str:

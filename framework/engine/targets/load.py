@@ -54,7 +54,7 @@ from framework.specs.targets.resolve import (
     resolve_target,
 )
 from framework.specs.targets.sources import target_specs
-from framework.specs.targets.sql import MERGED_TABLE_PROPERTIES
+from framework.specs.targets.sql import merged_table_properties
 
 CHECKPOINTS = ("merge",)
 
@@ -146,7 +146,8 @@ def _ensure(lakehouse: Lakehouse) -> None:
 def _build(lakehouse: Lakehouse, target: ResolvedTarget, relations: Relations) -> None:
     table = target.plan.spec.table
     verb = "CREATE OR REPLACE TABLE" if lakehouse.exists(table) else "CREATE TABLE"
-    lakehouse.sql(f"{verb} {lakehouse.name(table)} USING DELTA TBLPROPERTIES ({MERGED_TABLE_PROPERTIES}) "
+    properties = merged_table_properties(target.plan.spec.key)
+    lakehouse.sql(f"{verb} {lakehouse.name(table)} USING DELTA TBLPROPERTIES ({properties}) "
                   f"AS {target.standalone(target.plan.recompute(relations))}")
 
 

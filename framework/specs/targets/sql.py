@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from framework.specs.bronze import SIMPLE_TYPES, sql_type
 from framework.specs.targets.expressions import quote
+from framework.text import sql_string
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,17 @@ class Relations:
     events: Mapping[str, str] = field(default_factory=dict)
 
 
-#: the properties of every table the engine keeps up to date by MERGE (current states, targets):
-#: a change feed, so that readers take only what changed
-MERGED_TABLE_PROPERTIES = "delta.enableChangeDataFeed = true"
+def merged_table_properties(stats_columns: Iterable[str] = ()) -> str:
+    """The TBLPROPERTIES of a table the engine keeps up to date by MERGE (a current state, a
+    target): a change feed, so that readers take only what changed, and file statistics on the
+    given columns only (none when there are none). Delta's default, min, max and null count of
+    the first 32 columns, took about a third of a wide table's write (claims_transactions' 33
+    columns). MERGE and change-feed reads do not prune files by them, so a current state keeps
+    none; a target keeps its key's, for the lookups by key its users run."""
+    names = ",".join(stats_columns)
+    stats = (f"delta.dataSkippingStatsColumns = {sql_string(names)}" if names
+             else "delta.dataSkippingNumIndexedCols = 0")
+    return f"delta.enableChangeDataFeed = true, {stats}"
 
 
 def column_type(spec_type: str) -> str:

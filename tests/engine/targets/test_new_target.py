@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from framework.engine.current import refresh_current
 from tests.engine.conftest import Lake
 from tests.engine.targets.deliveries import HEADERS, IMMUNIZATIONS, P1, P2, P3
 from tests.helpers import copy_tables
@@ -56,6 +57,32 @@ def test_run_and_query_it(lake: Lake, capsys: pytest.CaptureFixture[str]) -> Non
     # the exact duplicate collapsed; p3's patient row has not arrived
     assert rows == [{"patient_id": "p1", "vaccine_code": "140", "patient_city": "Boston", "cost": "140.52"},
                     {"patient_id": "p3", "vaccine_code": "08", "patient_city": None, "cost": "140.52"}]
+
+
+def _statistics(lake: Lake, table: str) -> set[str]:
+    """The columns whose min and max values the files of the table's latest commit keep."""
+    location = lake.lakehouse.sql(f"DESCRIBE DETAIL {lake.lakehouse.name(table)}").collect()[0]["location"]
+    latest = max((Path(location.removeprefix("file:")) / "_delta_log").glob("*.json"))
+    adds = [json.loads(line)["add"] for line in latest.read_text().splitlines() if line.startswith('{"add"')]
+    stats = [json.loads(a["stats"]) for a in adds if a.get("stats")]
+    assert stats and len(stats) == len(adds) and all("numRecords" in s for s in stats), table  # counts are kept
+    return {column for s in stats for column in s.get("minValues", {})}
+
+
+def test_a_target_keeps_file_statistics_of_its_key_and_a_current_state_none(lake: Lake) -> None:
+    """Delta's default, statistics of the first 32 columns, cost about a third of a wide table's
+    write; nothing reads a state's, and a target's key is what its users look rows up by. (The
+    test session collects none: tests/helpers.py; this test turns them on while it writes.)"""
+    collect = "spark.databricks.delta.stats.collect"
+    before = lake.spark.conf.get(collect)
+    lake.spark.conf.set(collect, "true")
+    try:  # a full refresh and a rebuild write what the first load wrote
+        refresh_current(lake.lakehouse, lake.catalog, ["immunizations"], full=True)
+        assert lake.medallion("rebuild", "--table", "immunizations_silver") == 0
+    finally:
+        lake.spark.conf.set(collect, before)
+    assert _statistics(lake, "immunizations_current") == set()
+    assert _statistics(lake, "immunizations_silver") == {"immunization_id"}
 
 
 def test_it_loads_incrementally_and_rebuilds(lake: Lake, capsys: pytest.CaptureFixture[str]) -> None:
