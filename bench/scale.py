@@ -108,6 +108,7 @@ SKIPPABLE = ("pyarrow", "naive", "rebuild")
 
 def one_size(patients: int, re_export: bool = False, series: int = 0,
              skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    load_at_start = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix=f"bench-scale-{patients}-"))
     landing, lake = root / "landing", root / "lakehouse"
     catalog = load_catalog(project_root() / "tables")
@@ -156,7 +157,7 @@ def one_size(patients: int, re_export: bool = False, series: int = 0,
             "stages": [asdict(s) for s in stages.done], "errors": errors,
             "bronze_ratio": bronze_s / bare_s, "incremental_ratio": incremental / rebuild if rebuild else None,
             "naive_s": naive_s,
-            "peak_mb": max(s.peak_mb for s in stages.done), "machine": describe_machine(), **extra}
+            "peak_mb": max(s.peak_mb for s in stages.done), "machine": describe_machine(load_at_start), **extra}
 
 
 def _fact_rows(report: GenerateReport) -> int:
@@ -268,11 +269,11 @@ def _count(lakehouse: Lakehouse, table: str) -> int:
     return int(lakehouse.sql(f"SELECT count(*) FROM {lakehouse.name(table)}").collect()[0][0])
 
 
-def describe_machine() -> dict[str, Any]:
+def describe_machine(load_at_start: tuple[float, float, float]) -> dict[str, Any]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), "?")
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
-    return {**machine(), "cpu": cpu, "java": java, "load_average_at_start": os.getloadavg(),
+    return {**machine(), "cpu": cpu, "java": java, "load_average_at_start": load_at_start,
             "pyspark": metadata.version("pyspark"), "delta-spark": metadata.version("delta-spark"),
             "driver_memory": os.environ.get("MEDALLION_DRIVER_MEMORY", "4g")}
 
