@@ -61,8 +61,8 @@ def test_run_and_query_it(lake: Lake, capsys: pytest.CaptureFixture[str]) -> Non
 
 def _statistics(lake: Lake, table: str) -> set[str]:
     """The columns whose min and max values the files of the table's latest commit keep."""
-    location = lake.lakehouse.sql(f"DESCRIBE DETAIL {lake.lakehouse.name(table)}").collect()[0]["location"]
-    latest = max((Path(location.removeprefix("file:")) / "_delta_log").glob("*.json"))
+    env = lake.lakehouse.env
+    latest = max((env.lakehouse_path / env.schema / table / "_delta_log").glob("*.json"))
     adds = [json.loads(line)["add"] for line in latest.read_text().splitlines() if line.startswith('{"add"')]
     stats = [json.loads(a["stats"]) for a in adds if a.get("stats")]
     assert stats and len(stats) == len(adds) and all("numRecords" in s for s in stats), table  # counts are kept
