@@ -113,13 +113,6 @@ def local_conf(lakehouse: Path) -> dict[str, str]:
 #: `local_session(connect=...)`: pyspark's local Spark Connect server, started in this process
 LOCAL_CONNECT = "local[2]"
 
-#: glibc's malloc arenas in the JVM a local session starts (`MALLOC_ARENA_MAX`; a value already
-#: set wins). glibc's default is eight per core, each growing in 64 MB steps, and the JVM's native
-#: allocations (its compilers, zip, NIO) spread over them: at 10,000 patients a dozen arenas held
-#: about 320 MB of the JVM's 5.2 GB, and capped at two the bench's peak fell from 6,182 to 5,552 MB
-#: (BENCHMARKS.md, 2026-12-05). Hadoop's YARN sets the same variable (to 4) for its containers.
-MALLOC_ARENAS = "2"
-
 
 def local_session(lakehouse: Path, *, connect: str | None = None, reader: bool = False, metastore: bool = True,
                   class_options: str | None = None) -> SparkSession:
@@ -140,7 +133,6 @@ def local_session(lakehouse: Path, *, connect: str | None = None, reader: bool =
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    os.environ.setdefault("MALLOC_ARENA_MAX", MALLOC_ARENAS)  # the JVM inherits this process's environment
     coordinates = delta_coordinates()
     if connect:
         # The local Connect server takes these settings at start; the client then tries to set

@@ -1,17 +1,15 @@
-"""The Delta jar's Maven coordinates for each pair of pyspark and delta-spark, the lock on their
-first resolution (no JVM), and the environment the local session's JVM starts with."""
+"""The Delta jar's Maven coordinates for each pair of pyspark and delta-spark, and the lock on
+their first resolution (no JVM)."""
 
 from __future__ import annotations
 
 import fcntl
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from framework.config.cache import CACHE_ENV
-from framework.engine.session import MALLOC_ARENAS, _first_resolution, delta_coordinates, jar_folder
+from framework.engine.session import _first_resolution, delta_coordinates, jar_folder
 
 
 @pytest.mark.parametrize(("spark", "delta", "coordinates"), [
@@ -56,26 +54,3 @@ def test_the_first_resolution_holds_a_lock_that_later_sessions_skip(tmp_path: Pa
     lock.unlink()
     with _first_resolution(coordinates):
         assert not lock.exists()  # resolved: no lock taken
-
-
-def _children(pid: int) -> list[int]:
-    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-            for child in (task / "children").read_text().split()]
-
-
-def test_the_session_jvm_keeps_few_malloc_arenas(spark: Any) -> None:
-    """The shared session's JVM (a child of this process: pyspark's launcher execs it) got the
-    arena cap from local_session, or the value this process already had."""
-    expected = os.environ.get("MALLOC_ARENA_MAX", MALLOC_ARENAS)
-    jvms = []
-    for pid in _children(os.getpid()):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-            environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        except FileNotFoundError:  # a short-lived child of another test ended meanwhile
-            continue
-        if b"org.apache.spark.deploy.SparkSubmit" in command:
-            jvms.append(environment)
-    assert jvms, "no Spark JVM among this process's children"
-    for environment in jvms:
-        assert f"MALLOC_ARENA_MAX={expected}".encode() in environment
