@@ -47,9 +47,9 @@ def runtime_session(env: Environment) -> SparkSession | None:
     # (CONFIG_NOT_AVAILABLE): the planner then runs with it on
     with contextlib.suppress(Exception):
         session.conf.set("spark.sql.constraintPropagation.enabled", "false")
-    # The runtime's JVM leaves methods over 8,000 bytes to the interpreter (the local one compiles
-    # them: COMPILE_HUGE_METHODS). A compiled stage bigger than that (bronze's typed read of a wide
-    # source) then runs as separate small methods, which compile, as Spark's docs advise on HotSpot.
+    # HotSpot leaves methods over 8,000 bytes of bytecode to the interpreter unless told otherwise
+    # (local JVMs are: COMPILE_HUGE_METHODS). A compiled stage bigger than that (bronze's typed read
+    # of a wide source) then runs as separate small methods, which compile: Spark's advice on HotSpot.
     with contextlib.suppress(Exception):
         session.conf.set("spark.sql.codegen.hugeMethodLimit", "8000")
     return session

@@ -12,14 +12,16 @@ from framework.config.cache import CACHE_ENV
 from framework.engine.session import _first_resolution, delta_coordinates, jar_folder
 
 
-@pytest.mark.parametrize(("spark", "delta", "coordinates"), [
+@pytest.mark.parametrize(("spark_version", "delta", "coordinates"), [
     ("4.2.0", "4.4.0", "io.delta:delta-spark_4.2_2.13:4.4.0"),  # the main versions
     ("4.0.1", "4.1.0", "io.delta:delta-spark_4.0_2.13:4.1.0"),  # a Delta 4.1+ build for Spark 4.0
     ("4.0.0", "4.0.0", "io.delta:delta-spark_2.13:4.0.0"),  # the compat tier: Delta 4.0 has one build
     ("4.0.0", "4.0.0rc1", "io.delta:delta-spark_2.13:4.0.0rc1"),
 ])
-def test_coordinates_follow_how_each_delta_release_is_published(spark: str, delta: str, coordinates: str) -> None:
-    assert delta_coordinates(spark, delta) == coordinates
+def test_coordinates_follow_how_each_delta_release_is_published(spark_version: str, delta: str,
+                                                                 coordinates: str) -> None:
+    # not named `spark`: tests/conftest.py marks a test with that argument as a Spark test
+    assert delta_coordinates(spark_version, delta) == coordinates
 
 
 def test_each_coordinate_has_its_own_jar_folder() -> None:

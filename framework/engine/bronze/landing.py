@@ -28,6 +28,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -127,14 +128,18 @@ def scan_file(path: Path, *, max_bad_lines: int = 5, delimiter: str = ",", quote
     binary = quoted = False
     quote_byte = quote.encode()
     plain = kind_of(path) == ".csv"  # its bytes as read are the bytes delivered: fingerprinted on the way
+    hashed: Future[None] | None = None
     try:
-        with open_data(path) as handle:
+        # sha256 lets go of the GIL on big buffers: a thread hashes each chunk while this one counts it
+        with open_data(path) as handle, ThreadPoolExecutor(1) as hasher:
             while chunk := handle.read(CHUNK):
                 if size == 0:
                     first = chunk[: chunk.find(b"\n") + 1 or len(chunk)]
                 size += len(chunk)
                 if plain:
-                    digest.update(chunk)
+                    if hashed is not None:
+                        hashed.result()
+                    hashed = hasher.submit(digest.update, chunk)
                 binary = binary or b"\0" in chunk
                 quoted = quoted or quote_byte in chunk
                 window = carry + chunk

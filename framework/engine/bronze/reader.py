@@ -3,8 +3,8 @@
 Synthea files of different versions have different headers, so a read schema is built per
 header (Spark's CSV reader maps columns by position). Values that fail their declared type are
 never nulled silently: the row keeps the raw value in `_rescued_data` and says why in
-`_rescue_reason`. The common path costs what a bare typed CSV read costs: the rescue
-expressions only run for rows Spark already flagged as malformed.
+`_rescue_reason`. A clean value costs one cheap test; the reasons and the rescued values
+are built only for rows with a problem.
 
 Files whose RFC 4180 quoted fields hold line breaks (found by the pre-scan) are read apart, in
 Spark's multi-line mode with that quote: a record is then one row, its line breaks kept.

@@ -44,6 +44,14 @@ def test_invalid_utf8_lines_are_located(tmp_path: Path) -> None:
     assert scan_file(path).invalid_utf8_lines == (3, 4)
 
 
+def test_utf8_across_chunk_edges(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A sequence that a chunk leaves open is completed, or found invalid, by the next chunk."""
+    monkeypatch.setattr(landing, "CHUNK", 4)
+    # chunks "A,B\n" "1,\xc3\xa9" "\n2,\xc3" "xyz\n" "3,y\n": a valid "é", then C3 left open before ASCII
+    path = write_bytes(tmp_path, "s", "f.csv", b"A,B\n1,\xc3\xa9\n2,\xc3xyz\n3,y\n")
+    assert scan_file(path).invalid_utf8_lines == (3,)
+
+
 def test_same_content_same_fingerprint(tmp_path: Path) -> None:
     a = scan_file(write_csv(tmp_path, "s", "a.csv", ["A"], [["1"]]))
     b = scan_file(write_csv(tmp_path, "t", "b.csv", ["A"], [["1"]]))
