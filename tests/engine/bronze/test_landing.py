@@ -29,6 +29,10 @@ def test_blank_lines_across_chunk_edges(tmp_path: Path, monkeypatch) -> None:  #
     monkeypatch.setattr(landing, "CHUNK", 4)
     path = write_bytes(tmp_path, "s", "f.csv", b"A,B\n1,2\n\n3,4\r\n\r\n5,6\n")
     assert scan_file(path).data_rows == 3
+    # chunks "A,B\n" "1\n\n\n" "2,3\n": the blank lines the second chunk holds whole are not counted again
+    # where it meets the third
+    path = write_bytes(tmp_path, "s", "g.csv", b"A,B\n1\n\n\n2,3\n")
+    assert scan_file(path).data_rows == 2
 
 
 def test_bom_empty_and_header_only(tmp_path: Path) -> None:
