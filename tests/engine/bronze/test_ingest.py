@@ -85,6 +85,11 @@ def bad(spark: Any, tmp_path_factory: pytest.TempPathFactory, lakehouse_root: Pa
     header_bytes = ",".join(patients_header()).encode() + b"\n"
     write_bytes(landing, "patients", "invalid_utf8.csv",
                 header_bytes + ",".join(patient("p-utf8", FIRST="Jos\udce9")).encode("utf-8", "surrogateescape") + b"\n")
+    # the file ends inside a UTF-8 sequence, in a text column: no number check would catch it
+    last_first = [c for c in patients_header() if c != "FIRST"] + ["FIRST"]
+    values = dict(zip(patients_header(), patient("p-utf8-end", FIRST="Jos"), strict=True))
+    write_bytes(landing, "patients", "invalid_utf8_end.csv",
+                ",".join(last_first).encode() + b"\n" + ",".join(values[c] for c in last_first).encode() + b"\xc3")
     write_bytes(landing, "patients", "multiline.csv", header_bytes + multiline_rows())
     write_bytes(landing, "organizations", "empty.csv", b"")
     write_csv(landing, "organizations", "header_only.csv", ORGS, [])
@@ -120,7 +125,7 @@ def test_rows_in_equal_rows_in_bronze_for_every_file(bad: dict[str, Any]) -> Non
     log = IngestLog(bad["lakehouse"]).entries()
     for entry in log:
         assert entry.bronze_rows == entry.data_rows, entry
-    assert sum(e.data_rows for e in log if e.source == "patients") == 20
+    assert sum(e.data_rows for e in log if e.source == "patients") == 21
     assert not [f for f in bad["report"].findings if " delivered but " in f.message]
 
 
@@ -196,6 +201,9 @@ def test_invalid_utf8_is_flagged_with_line_number(bad: dict[str, Any]) -> None:
     row = by_id(bad, "p-utf8")
     assert "invalid UTF-8" in row["_rescue_reason"]
     assert any("invalid_utf8.csv" in str(f) and "line(s) 2" in str(f) for f in bad["report"].of_level("warning"))
+    row = by_id(bad, "p-utf8-end")  # the sequence the file ends inside
+    assert "invalid UTF-8" in row["_rescue_reason"]
+    assert any("invalid_utf8_end.csv" in str(f) and "line(s) 2" in str(f) for f in bad["report"].of_level("warning"))
 
 
 def test_truncated_last_line_is_kept_whole(bad: dict[str, Any]) -> None:
