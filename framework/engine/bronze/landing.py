@@ -150,8 +150,9 @@ def scan_file(path: Path, *, max_bad_lines: int = 5, delimiter: str = ",", quote
                 last_byte = chunk[-1:]
     except (OSError, EOFError, zlib.error) as error:  # a damaged archive (gzip raises BadGzipFile, an OSError)
         return _unreadable(path, f"cannot be decompressed ({error})")
-    if decoder.getstate()[0] and len(bad_lines) < max_bad_lines:  # the file ends inside a UTF-8 sequence
-        bad_lines.append(newlines + 1)
+    last_line = newlines + 1
+    if decoder.getstate()[0] and len(bad_lines) < max_bad_lines and last_line not in bad_lines:
+        bad_lines.append(last_line)  # the file ends inside a UTF-8 sequence
     if not plain:  # the fingerprint is of the file as delivered
         with path.open("rb") as raw:
             while chunk := raw.read(CHUNK):

@@ -51,6 +51,8 @@ def test_invalid_utf8_lines_are_located(tmp_path: Path) -> None:
 def test_a_utf8_sequence_the_file_ends_inside_is_invalid(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "s", "f.csv", b"A,B\n1,ok\n2,Jos\xc3")
     assert scan_file(path).invalid_utf8_lines == (3,)
+    path = write_bytes(tmp_path, "s", "g.csv", b"A,B\n1,ok\n2,\xff,Jos\xc3")  # and invalid before, on that line
+    assert scan_file(path).invalid_utf8_lines == (3,)
 
 
 def test_utf8_across_chunk_edges(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
