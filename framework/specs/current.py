@@ -111,9 +111,10 @@ class CurrentStatePlan:
         """Per partition and run, the rows it carries (`__line` numbered), duplicates dropped.
         A group's rows are shuffled and sorted once, in the order of its last window, the `lag`
         (every value, then the latest file first); the dense rank's order, without the file, is a
-        prefix of it, so neither window sorts again. That order names every value, so a duplicate comes right after its twin and
-        ties with it: `__line`, the dense rank of the values, numbers the distinct rows, and a row
-        whose `__line` is the row before's is a twin, dropped (the latest file's copy stays).
+        prefix of it, so neither window sorts again. That order names every value, so a duplicate
+        comes right after its twin and ties with it: `__line`, the dense rank of the values,
+        numbers the distinct rows, and a row whose `__line` is the row before's is a twin, dropped
+        (the latest file's copy stays).
         (Comparing each value with the row before's, a `lag` per column, cost a quarter of the
         state's time at 10,000 patients; a first window partitioned by the whole row, to drop the
         duplicates, cost a shuffle and a sort of its own.)"""
