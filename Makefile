@@ -48,9 +48,11 @@ run: $(STAMP)
 # compatibility tier (the pipeline on the deployed runtime's versions, classic and through Spark Connect).
 # --durations=15: every tier prints its 15 slowest tests, so that CI shows where its time goes; the Spark
 # tier is verbose (-v: a line per test as it ends, so a log cut short still names what failed). The unit
-# tier runs on two workers too: its Python is CPU-bound (44 -> 30 s on this 2-core machine, 2026-12-06)
-UNIT_TIER = -q -n 2 --dist loadgroup --durations=15
-SPARK_TIER = -v -n 2 --dist loadgroup --no-loadscope-reorder --durations=15
+# tier runs on two workers too: its Python is CPU-bound (44 -> 30 s on this 2-core machine, 2026-12-06).
+# WORKERS: one pytest worker per core; tests that share a module fixture run on one worker (xdist_group)
+WORKERS = -n 2 --dist loadgroup
+UNIT_TIER = -q $(WORKERS) --durations=15
+SPARK_TIER = -v $(WORKERS) --no-loadscope-reorder --durations=15
 COMPAT_TIER = MEDALLION_REQUIRE_COMPAT=1 $(BIN)/python -m pytest -m compat -q --durations=15
 
 test: $(STAMP) $(COMPAT_STAMP) browser lint
