@@ -1,4 +1,5 @@
-"""Text helpers every layer may import: a "did you mean" hint and Spark SQL literals.
+"""Text helpers every layer may import: a "did you mean" hint, an error's one-line cause and Spark SQL
+literals.
 
 Standard library only: the ground the layers stand on (tests/test_layers.py refuses it any
 framework import).
@@ -7,6 +8,7 @@ framework import).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
@@ -19,6 +21,23 @@ def did_you_mean(name: str, known: Collection[str]) -> str | None:
         if name.lower() in lowered:
             close = [lowered[name.lower()]]
     return f"did you mean {close[0]!r}?" if close else None
+
+
+#: py4j's first line of a JVM error that pyspark does not convert ("An error occurred while calling
+#: o64.sql."): it names the call, and the next line holds the JVM's exception and message.
+_PY4J_CALL = re.compile(r"An error occurred while calling \S+\.?$")
+
+
+def error_summary(error: BaseException) -> str:
+    """The line of an error that says what went wrong: its first line, or, when that is py4j's
+    wrapper, the JVM exception under it ("java.lang.OutOfMemoryError: Direct buffer memory");
+    the error's type when it has no message."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    if _PY4J_CALL.fullmatch(lines[0]) and len(lines) > 1:
+        return lines[1].removeprefix(":").strip() or lines[0]
+    return lines[0]
 
 
 def sql_string(value: str) -> str:

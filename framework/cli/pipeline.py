@@ -12,7 +12,7 @@ from framework.engine.profile import part
 from framework.engine.runs import new_run_id
 from framework.engine.stop import stop_point
 from framework.site.runs import RunRecord, TableRun
-from framework.text import did_you_mean
+from framework.text import did_you_mean, error_summary
 
 Step = Callable[[Context, list[str] | None, str], None]
 
@@ -153,8 +153,7 @@ def _run_steps(context: Context, steps: tuple[str, ...], layers: list[str], tabl
                 with part(context.profile, step):
                     STEPS[step](context, tables if step in layers or len(layers) == 1 else None, run_id)
             except Exception as error:
-                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                record.failure = {"stage": step, "message": first}
+                record.failure = {"stage": step, "message": error_summary(error)}
                 raise
             finally:
                 record.stages[step] = time.monotonic() - started

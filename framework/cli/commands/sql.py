@@ -7,6 +7,7 @@ import sys
 from framework.cli.commands.base import Command, add_wait
 from framework.cli.context import Context
 from framework.cli.output import FORMATS, render
+from framework.text import error_summary
 
 #: statements that only read; anything else (DML, DDL, SET, ...) writes and takes the lakehouse lock
 _READING = frozenset({"select", "with", "show", "describe", "desc", "explain", "values", "table", "from"})
@@ -60,8 +61,7 @@ def _queries(context: Context, args: argparse.Namespace, *, writes: bool) -> int
             rows = [r.asDict(recursive=True) for r in frame.collect()]
             print(render(frame.columns, rows, args.format))
     except Exception as error:  # a query error is the user's to read, not a crash
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {error_summary(error)}", file=sys.stderr)
         return 1
     return 0
 

@@ -55,6 +55,7 @@ from framework.specs.targets.resolve import (
 )
 from framework.specs.targets.sources import target_specs
 from framework.specs.targets.sql import merged_table_properties
+from framework.text import error_summary
 
 CHECKPOINTS = ("merge",)
 
@@ -300,8 +301,7 @@ def load_targets(lakehouse: Lakehouse, catalog: SpecCatalog, report: Report, *, 
         except TargetError as error:
             return Failed(str(error))
         except Exception as error:  # one broken target must not stop the others
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            return Failed(f"load failed: {first}", "fix the cause, then rerun: the load resumes where it stopped")
+            return Failed(f"load failed: {error_summary(error)}", "fix the cause, then rerun: the load resumes where it stopped")
         report.progress(f"{specs[table].layer}: {result.describe()}")
         return result
 
