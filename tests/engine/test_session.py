@@ -1,15 +1,23 @@
 """The Delta jar's Maven coordinates for each pair of pyspark and delta-spark, and the lock on
-their first resolution (no JVM)."""
+their first resolution (no JVM); the JVM options (and environment) a local session starts with."""
 
 from __future__ import annotations
 
 import fcntl
+import os
 from pathlib import Path
 
 import pytest
 
 from framework.config.cache import CACHE_ENV
-from framework.engine.session import _first_resolution, delta_coordinates, jar_folder
+from framework.engine.session import (
+    COMPILE_HUGE_METHODS,
+    MALLOC_ARENAS,
+    NIO_BUFFER_CACHE,
+    _first_resolution,
+    delta_coordinates,
+    jar_folder,
+)
 
 
 @pytest.mark.parametrize(("spark_version", "delta", "coordinates"), [
@@ -56,3 +64,14 @@ def test_the_first_resolution_holds_a_lock_that_later_sessions_skip(tmp_path: Pa
     lock.unlink()
     with _first_resolution(coordinates):
         assert not lock.exists()  # resolved: no lock taken
+
+
+def test_the_local_jvm_starts_with_the_options_that_keep_it_fast_and_small(spark: object) -> None:
+    jvm = getattr(spark, "_jvm", None)  # a classic session's py4j gateway; Spark Connect has none
+    if jvm is None:
+        pytest.skip("the options are read from a classic session's JVM")
+    arguments = list(jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+    assert {COMPILE_HUGE_METHODS, NIO_BUFFER_CACHE} <= set(arguments)
+    assert jvm.java.lang.System.getProperty("jdk.nio.maxCachedBufferSize") == "262144"
+    name = MALLOC_ARENAS[0]  # its value is the user's when they set it, else ours
+    assert jvm.java.lang.System.getenv(name) == os.environ[name]
