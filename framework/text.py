@@ -25,7 +25,7 @@ def did_you_mean(name: str, known: Collection[str]) -> str | None:
 
 #: py4j's first line of a JVM error that pyspark does not convert ("An error occurred while calling
 #: o64.sql."): it names the call, and the next line holds the JVM's exception and message.
-_PY4J_CALL = re.compile(r"An error occurred while calling \S+\.?$")
+_PY4J_CALL = re.compile(r"An error occurred while calling \S+")
 
 
 def error_summary(error: BaseException) -> str:

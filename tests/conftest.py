@@ -70,6 +70,16 @@ def spark(lakehouse_root: Path) -> Iterator[object]:
 
 
 @pytest.fixture
+def jvm(spark: object) -> object:
+    """The shared session's py4j gateway to its JVM (tests only: the engine never reaches the
+    JVM); skips under Spark Connect, which has none."""
+    gateway = getattr(spark, "_jvm", None)
+    if gateway is None:
+        pytest.skip("no JVM gateway under Spark Connect")
+    return gateway
+
+
+@pytest.fixture
 def tables(tmp_path: Path) -> Path:
     """A copy of the shipped tables folder, for a test to edit."""
     return copy_tables(tmp_path / "tables")

@@ -4,6 +4,7 @@ travel as, inline in the statement; and the one line an error is reported by."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 
@@ -35,10 +36,7 @@ def test_an_error_is_summed_up_by_the_line_that_says_what_went_wrong() -> None:
         "An error occurred while calling o1.sql.")
 
 
-def test_a_jvm_error_pyspark_does_not_convert_is_summed_up_by_its_exception(spark: object) -> None:
-    jvm = getattr(spark, "_jvm", None)  # a classic session's py4j gateway; Spark Connect has none
-    if jvm is None:
-        pytest.skip("py4j errors come from a classic session")
+def test_a_jvm_error_pyspark_does_not_convert_is_summed_up_by_its_exception(jvm: Any) -> None:
     with pytest.raises(Exception) as caught:
         jvm.java.lang.Class.forName("medallion.NoSuchClass")  # pyspark converts some JVM errors, not this one
     assert str(caught.value).startswith("An error occurred while calling")

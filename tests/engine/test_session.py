@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,10 +67,7 @@ def test_the_first_resolution_holds_a_lock_that_later_sessions_skip(tmp_path: Pa
         assert not lock.exists()  # resolved: no lock taken
 
 
-def test_the_local_jvm_starts_with_the_options_that_keep_it_fast_and_small(spark: object) -> None:
-    jvm = getattr(spark, "_jvm", None)  # a classic session's py4j gateway; Spark Connect has none
-    if jvm is None:
-        pytest.skip("the options are read from a classic session's JVM")
+def test_the_local_jvm_starts_with_the_options_that_keep_it_fast_and_small(jvm: Any) -> None:
     arguments = list(jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
     assert {COMPILE_HUGE_METHODS, NIO_BUFFER_CACHE} <= set(arguments)
     assert jvm.java.lang.System.getProperty("jdk.nio.maxCachedBufferSize") == "262144"
